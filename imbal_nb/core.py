@@ -13,7 +13,7 @@ from tqdm.auto import tqdm
 
 # %% auto 0
 __all__ = ['set_seed', 'get_device', 'init_threads', 'full_run', 'check_Xy', 'check_hp', 'class_counts', 'imbalance_ratio',
-           'progress', 'results_dir', 'save_results', 'load_results']
+           'progress', 'results_dir', 'save_results', 'load_results', 'md_table']
 
 # %% ../nbs/00_core.ipynb 5
 def set_seed(seed:int, # any non-negative integer
@@ -131,3 +131,12 @@ def load_results(name:str # file name under `results/`
     path = results_dir()/name
     if not path.exists(): raise FileNotFoundError(f"{path} not found: run the experiment cell that writes it (see README)")
     return pd.read_csv(path) if name.endswith('.csv') else json.loads(path.read_text())
+
+# %% ../nbs/00_core.ipynb 26
+def md_table(df:pd.DataFrame, # the table (its index is shown when named or not a RangeIndex)
+             floatfmt:str='.3f') -> str:
+    "A GitHub-flavoured Markdown table of `df`."
+    if not isinstance(df.index, pd.RangeIndex) or df.index.name: df = df.reset_index()
+    fmt = lambda v: format(v, floatfmt) if isinstance(v, (float, np.floating)) and np.isfinite(v) else ('' if v is None or (isinstance(v, float) and np.isnan(v)) else str(v))
+    rows = [[str(c) for c in df.columns], ['---']*len(df.columns)] + [[fmt(v) for v in r] for r in df.itertuples(index=False)]
+    return '\n'.join('| ' + ' | '.join(r) + ' |' for r in rows)
