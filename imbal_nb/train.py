@@ -77,13 +77,14 @@ def balanced_batches(y:np.ndarray, # integer labels, shape (n,)
 
 # %% ../nbs/05_train.ipynb 15
 def _val_score(model, X, y, select, loss_fn):
+    "(score, -validation cross-entropy): ties in the score go to the epoch with the lower validation loss."
     from imbal_nb.metrics import average_precision, balanced_accuracy
     with torch.no_grad():
-        logits = _batched_logits(model, X)
-        if select == 'loss': return -float(loss_fn(logits, y))
+        logits = _batched_logits(model, X); ce = float(F.cross_entropy(logits, y))
+        if select == 'loss': return -float(loss_fn(logits, y)), -ce
         p = logits.softmax(-1).cpu().numpy(); yn = y.cpu().numpy()
-        if select == 'ap': return average_precision(yn, p[:, 1])
-        return balanced_accuracy(yn, p.argmax(1))
+        if select == 'ap': return average_precision(yn, p[:, 1]), -ce
+        return balanced_accuracy(yn, p.argmax(1)), -ce
 
 def _batched_logits(model, X, bs=8192):
     return torch.cat([model(X[i:i+bs]) for i in range(0, len(X), bs)]) if len(X) else model(X)
@@ -123,7 +124,7 @@ def fit(model:nn.Module, # any module mapping X to (n, C) logits
     opt = (torch.optim.Adam(model.parameters(), lr=lr, betas=betas, weight_decay=weight_decay) if optimizer == 'adam'
            else torch.optim.SGD(model.parameters(), lr=lr, momentum=momentum, weight_decay=weight_decay))
     yn, n = y.cpu().numpy(), len(y)
-    hist, best, best_state, since = {'loss': [], 'val': []}, -math.inf, None, 0
+    hist, best, best_state, since = {'loss': [], 'val': []}, (-math.inf, -math.inf), None, 0
     for ep in progress_bar(range(epochs), progress, desc='epochs'):
         if hasattr(loss_fn, 'set_epoch'): loss_fn.set_epoch(ep)
         model.train()
@@ -137,13 +138,13 @@ def fit(model:nn.Module, # any module mapping X to (n, C) logits
             opt.zero_grad(); loss.backward(); opt.step(); tot += loss.detach().item()
         hist['loss'].append(tot / max(1, len(batches) if isinstance(batches, list) else math.ceil(n / (batch_size or n))))
         if has_val:
-            model.eval(); s = _val_score(model, Xv, yv, select, loss_fn); hist['val'].append(s)
+            model.eval(); s = _val_score(model, Xv, yv, select, loss_fn); hist['val'].append(s[0])
             if s > best: best, best_state, since = s, copy.deepcopy(model.state_dict()), 0
             else: since += 1
         if on_epoch is not None: on_epoch(ep, model, hist)
         if patience is not None and has_val and since >= patience: break
     if best_state is not None: model.load_state_dict(best_state)
-    hist['best_val'], hist['epochs_run'] = (best if has_val else None), ep + 1
+    hist['best_val'], hist['epochs_run'] = (best[0] if has_val else None), ep + 1
     model.eval(); return hist
 
 def progress_bar(it, show, **kw):
