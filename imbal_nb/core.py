@@ -104,7 +104,7 @@ def imbalance_ratio(y) -> float:
 def progress(it, # any iterable
              **kwargs) :
     "`tqdm` progress bar over `it`, silenced when `IMBAL_NB_QUIET=1`."
-    disable = os.environ.get('IMBAL_NB_QUIET', '0') not in ('', '0') or kwargs.pop('disable', False)
+    disable = kwargs.pop('disable', False) or os.environ.get('IMBAL_NB_QUIET', '0') not in ('', '0')
     return tqdm(it, disable=disable, leave=False, **kwargs)
 
 def results_dir() -> Path:
