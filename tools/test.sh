@@ -16,9 +16,8 @@ if [ "$before" != "$(state)" ]; then
   echo "FAIL: nbdev_clean / nbdev_export / make_readme changed files (notebooks unclean or package out of sync):"
   git diff --stat -- nbs imbal_nb README.md; exit 1
 fi
-echo "== notebooks (nbdev_test per notebook, slow/gpu skipped) and plain tests"
-python -m pytest -n 2 -q tests "$@"
-echo "== docs site"
+echo "== docs site (executes the notebooks, slow/gpu cells skipped; typesets math with KaTeX; checks the pages)"
 bash tools/build_docs.sh
-python tools/check_site.py _site
+echo "== notebooks (nbdev_test per notebook, slow/gpu skipped), site checks and plain tests"
+python -m pytest -n 2 -q tests "$@"
 echo "test.sh done in $(( $(date +%s) - t0 )) s after install"
