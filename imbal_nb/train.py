@@ -4,7 +4,8 @@
 
 # %% ../nbs/05_train.ipynb 2
 from __future__ import annotations
-import copy, math, time
+import copy, math, os, time
+from pathlib import Path
 from typing import Callable
 import numpy as np
 import torch
@@ -109,6 +110,8 @@ def fit(model:nn.Module, # any module mapping X to (n, C) logits
         patience:int|None=None, # stop after this many epochs without a better validation score
         seed:int=0, device=None, progress:bool=True,
         on_epoch:Callable|None=None, # `on_epoch(epoch, model, history)` after every epoch
+        checkpoint:str|None=None, # file for the training state, written every `checkpoint_every` epochs; resumed from if present
+        checkpoint_every:int=10,
        ) -> dict:
     "Train `model` in place; keep the best-on-validation weights; return the history."
     check_hp('epochs', epochs, lo=1, integer=True); check_hp('lr', lr, lo=0, open_lo=True)
@@ -124,8 +127,13 @@ def fit(model:nn.Module, # any module mapping X to (n, C) logits
     opt = (torch.optim.Adam(model.parameters(), lr=lr, betas=betas, weight_decay=weight_decay) if optimizer == 'adam'
            else torch.optim.SGD(model.parameters(), lr=lr, momentum=momentum, weight_decay=weight_decay))
     yn, n = y.cpu().numpy(), len(y)
-    hist, best, best_state, since = {'loss': [], 'val': []}, (-math.inf, -math.inf), None, 0
-    for ep in progress_bar(range(epochs), progress, desc='epochs'):
+    hist, best, best_state, since, start = {'loss': [], 'val': []}, (-math.inf, -math.inf), None, 0, 0
+    if checkpoint is not None and Path(checkpoint).exists():
+        st = torch.load(checkpoint, map_location=device, weights_only=True)
+        model.load_state_dict(st['model']); opt.load_state_dict(st['opt']); rng.bit_generator.state = st['rng']
+        torch.set_rng_state(st['torch_rng']); hist, best, best_state, since, start = st['hist'], tuple(st['best']), st['best_state'], st['since'], st['epoch']
+    ep = start - 1
+    for ep in progress_bar(range(start, epochs), progress, desc='epochs'):
         if hasattr(loss_fn, 'set_epoch'): loss_fn.set_epoch(ep)
         model.train()
         if balanced: batches = balanced_batches(yn, batch_size or n, rng)
@@ -141,11 +149,20 @@ def fit(model:nn.Module, # any module mapping X to (n, C) logits
             model.eval(); s = _val_score(model, Xv, yv, select, loss_fn); hist['val'].append(s[0])
             if s > best: best, best_state, since = s, copy.deepcopy(model.state_dict()), 0
             else: since += 1
+        stop = patience is not None and has_val and since >= patience
+        if checkpoint is not None and ((ep + 1) % checkpoint_every == 0 or ep + 1 == epochs or stop):
+            _save_state(checkpoint, model=model.state_dict(), opt=opt.state_dict(), rng=rng.bit_generator.state,
+                        torch_rng=torch.get_rng_state(), hist=hist, best=list(best), best_state=best_state,
+                        since=since, epoch=epochs if stop else ep + 1)
         if on_epoch is not None: on_epoch(ep, model, hist)
-        if patience is not None and has_val and since >= patience: break
+        if stop: break
     if best_state is not None: model.load_state_dict(best_state)
     hist['best_val'], hist['epochs_run'] = (best[0] if has_val else None), ep + 1
     model.eval(); return hist
+
+def _save_state(path, **state):
+    "Write the training state atomically (a crash mid-write leaves the previous checkpoint intact)."
+    tmp = Path(f'{path}.tmp'); torch.save(state, tmp); os.replace(tmp, path)
 
 def progress_bar(it, show, **kw):
     "Progress bar over `it` when `show`, else `it` itself."
@@ -160,7 +177,7 @@ def predict_proba(model:nn.Module, # trained model giving (n, C) logits
     X = torch.as_tensor(np.asarray(X, dtype=np.float32), device=device)
     with torch.no_grad(): return _batched_logits(model, X).softmax(-1).cpu().numpy()
 
-# %% ../nbs/05_train.ipynb 24
+# %% ../nbs/05_train.ipynb 26
 METHODS: dict[str, Callable] = {}
 
 def register_method(name:str, # the name used by `imbal-nb bench --methods`
@@ -181,7 +198,7 @@ def run_method(name:str, # a registered method
     if not np.isfinite(p).all(): raise RuntimeError(f"method {name!r} returned NaN/inf probabilities")
     return p
 
-# %% ../nbs/05_train.ipynb 26
+# %% ../nbs/05_train.ipynb 28
 TRAIN_DEFAULTS = dict(hidden=(64,), epochs=200, lr=1e-2, batch_size=None, patience=None)
 
 def train_mlp(split, # a `Split`
@@ -207,7 +224,7 @@ def rs_method(split, *, seed=0, batch_size=64, **hp):
     "Random re-sampling: class-balanced mini-batches."
     return predict_proba(train_mlp(split, seed=seed, balanced=True, batch_size=batch_size, **hp), split.Xte)
 
-# %% ../nbs/05_train.ipynb 27
+# %% ../nbs/05_train.ipynb 29
 def smote_resample(X, y, *, ratio:str='double', k_neighbors:int=5, seed:int=0):
     "SMOTE-oversample `(X, y)`: `ratio='double'` doubles every minority class (capped at the majority), `'full'` balances."
     from imblearn.over_sampling import SMOTE
