@@ -27,8 +27,7 @@ __all__ = ['PREDICTORS', 'COMMON_PARAMS', 'CEClassifier', 'RSClassifier', 'SMOTE
            'LAClassifier', 'VSClassifier', 'EGClassifier', 'DVAANClassifier', 'AutoBalanceClassifier', 'LCTClassifier',
            'CLASSIFIERS', 'EXPECTED_FAILED_CHECKS', 'FORMAT_VERSION', 'TorchPredictor', 'register_predictor',
            'fit_method', 'DVAANPredictor', 'LCTPredictor', 'ImbalancedClassifier', 'make_classifier',
-           'GenerativeOverSampler', 'SMOTELikeSampler', 'EGSampler', 'DVAANSampler', 'save_model', 'load_model',
-           'Checkpoint']
+           'GenerativeOverSampler', 'SMOTELikeSampler', 'EGSampler', 'DVAANSampler', 'save_model', 'load_model']
 
 # %% ../nbs/15_api.ipynb 5
 class TorchPredictor:
@@ -415,19 +414,3 @@ def load_model(path:str|Path, # a file written by `save_model`
         getattr(owner, attr).load_state_dict(sd)
     est.predictor_ = pred
     return est
-
-# %% ../nbs/15_api.ipynb 61
-class Checkpoint:
-    "`on_epoch(epoch, model, history)` callback writing `{epoch, state_dict, history}` to `path` every `every` epochs."
-    def __init__(self, path:str|Path, # checkpoint file (replaced atomically)
-                 every:int=10, # epochs between checkpoints
-                ):
-        self.path, self.every = Path(path), check_hp('every', every, lo=1, integer=True)
-    def __call__(self, epoch, model, history):
-        if (epoch + 1) % self.every: return
-        tmp = self.path.with_name(self.path.name + '.tmp')
-        torch.save(dict(epoch=epoch, state_dict=model.state_dict(), history=history), tmp); os.replace(tmp, self.path)
-    @staticmethod
-    def load(path) -> dict:
-        "The last checkpoint written to `path`."
-        return torch.load(path, map_location='cpu', weights_only=False)
