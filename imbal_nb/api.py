@@ -25,17 +25,11 @@ from .data import Split
 # %% auto 0
 __all__ = ['PREDICTORS', 'COMMON_PARAMS', 'CEClassifier', 'RSClassifier', 'SMOTEClassifier', 'FocalClassifier', 'LDAMClassifier',
            'LAClassifier', 'VSClassifier', 'EGClassifier', 'DVAANClassifier', 'AutoBalanceClassifier', 'LCTClassifier',
-           'CLASSIFIERS', 'EXPECTED_FAILED_CHECKS', 'FORMAT_VERSION', 'TorchPredictor', 'register_predictor',
-           'fit_method', 'DVAANPredictor', 'LCTPredictor', 'ImbalancedClassifier', 'make_classifier',
-           'GenerativeOverSampler', 'SMOTELikeSampler', 'EGSampler', 'DVAANSampler', 'save_model', 'load_model']
+           'CLASSIFIERS', 'EXPECTED_FAILED_CHECKS', 'FORMAT_VERSION', 'register_predictor', 'fit_method',
+           'DVAANPredictor', 'LCTPredictor', 'ImbalancedClassifier', 'make_classifier', 'GenerativeOverSampler',
+           'SMOTELikeSampler', 'EGSampler', 'DVAANSampler', 'save_model', 'load_model']
 
 # %% ../nbs/15_api.ipynb 5
-class TorchPredictor:
-    "A trained torch classifier giving `(n, C)` logits; `predict_proba` via `imbal_nb.train.predict_proba`."
-    def __init__(self, model:nn.Module): self.model = model.eval()
-    def predict_proba(self, X) -> np.ndarray: return _train.predict_proba(self.model, X)
-    def __repr__(self): return f"TorchPredictor({type(self.model).__name__})"
-
 PREDICTORS: dict = {}
 
 def register_predictor(name:str # the registered method name
@@ -45,30 +39,14 @@ def register_predictor(name:str # the registered method name
     return deco
 
 # %% ../nbs/15_api.ipynb 6
-def _capture(split, name, seed, hp):
-    d, calls = split.Xte.shape[1], []
-    def hook(mod, inp, out):
-        if (not mod.training and not torch.is_grad_enabled() and inp and isinstance(inp[0], torch.Tensor)
-                and inp[0].ndim == 2 and inp[0].shape[1] == d): calls.append(mod)
-    h = nn.modules.module.register_module_forward_hook(hook)
-    try: p = _train.run_method(name, split, seed=seed, **hp)
-    finally: h.remove()
-    if not calls: raise RuntimeError(f"method {name!r} made no forward pass on the test inputs; register a predictor for it")
-    pred = TorchPredictor(calls[-1])
-    if pred.predict_proba(split.Xte).shape != p.shape or not np.allclose(pred.predict_proba(split.Xte), p, atol=1e-5):
-        raise RuntimeError(f"method {name!r}: the captured model does not reproduce the method's probabilities; "
-                           f"register a predictor for it with imbal_nb.api.register_predictor({name!r})")
-    return pred
-
 def fit_method(name:str, # a registered method
-               split:Split, # training / validation parts are used; `Xte` is used to verify a captured model
+               split:Split, # its training / validation parts are used
                *, seed:int=0, **hp) -> object:
     "Train method `name` on `split` and return a fitted predictor (an object with `predict_proba(X)`)."
     from imbal_nb.cli import load_methods
     load_methods()
-    if name not in _train.METHODS: raise ValueError(f"unknown method {name!r}; registered: {', '.join(sorted(_train.METHODS))}")
     if name in PREDICTORS: return PREDICTORS[name](split, seed=seed, **hp)
-    return _capture(split, name, seed, hp)
+    return _train.fit_method(name, split, seed=seed, **hp)
 
 # %% ../nbs/15_api.ipynb 10
 class DVAANPredictor:

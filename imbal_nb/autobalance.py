@@ -12,7 +12,7 @@ from torch import nn, Tensor
 import torch.nn.functional as F
 from .core import set_seed, get_device, check_Xy, check_hp, progress
 from .losses import ParametricCE
-from .train import MLP, predict_proba, register_method
+from .train import MLP, predict_proba, register_method, ModelPredictor
 from .metrics import balanced_accuracy
 
 # %% auto 0
@@ -339,11 +339,11 @@ def autobalance(split, # a `Split`; groups from `split.meta['g_tr'|'g_va']` when
                 info:dict|None=None, # if given, receives the search history, the final loss and model
                 **hp, # `autobalance_fit` options: design, val, upper, lam, epochs, hyper_lr, K, ...
                ) -> np.ndarray:
-    "AutoBalance (Algorithm 1) with an `MLP`: search α, retrain with α*, return test probabilities `(n_test, C)`."
+    "AutoBalance (Algorithm 1) with an `MLP`: search α, retrain with α*, return the retrained model as a `ModelPredictor`."
     Xtr, ytr = check_Xy(split.Xtr, split.ytr); Xva, yva = check_Xy(split.Xva, split.yva, min_classes=1)
     C = int(max(ytr.max(), yva.max(), split.yte.max())) + 1
     g, gv = (np.asarray(split.meta['g_tr']), np.asarray(split.meta['g_va'])) if groups else (None, None)
     model, inf = autobalance_fit(lambda: MLP(Xtr.shape[1], list(hidden), C), Xtr, ytr, g=g, X_val=Xva, y_val=yva, g_val=gv,
                                  seed=seed, lr=lr, weight_decay=weight_decay, batch_size=batch_size, **hp)
     if info is not None: info.update(inf, model=model)
-    return predict_proba(model, split.Xte)
+    return ModelPredictor(model)

@@ -14,7 +14,7 @@ import torch.nn.functional as F
 from torch import Tensor
 from .core import set_seed, check_hp, class_counts, progress, init_threads
 from .losses import focal_loss, ldam_loss, DRW, logit_adjusted_loss, vs_loss
-from .train import MLP, fit, predict_proba, register_method, run_method, train_mlp, smote_resample, TRAIN_DEFAULTS
+from .train import MLP, fit, predict_proba, register_method, run_method, train_mlp, smote_resample, TRAIN_DEFAULTS, ModelPredictor
 from .metrics import binary_report, average_precision
 
 # %% auto 0
@@ -30,19 +30,19 @@ def focal_method(split, *, seed:int=0,
                  **hp):
     "MLP trained with the α-balanced focal loss (Lin et al. 2017)."
     if split.n_classes > 2: alpha = None
-    return predict_proba(train_mlp(split, seed=seed, loss_fn=partial(focal_loss, alpha=alpha, phi=phi), **hp), split.Xte)
+    return ModelPredictor(train_mlp(split, seed=seed, loss_fn=partial(focal_loss, alpha=alpha, phi=phi), **hp))
 
 @register_method('la')
 def la_method(split, *, seed:int=0, tau:float=1., **hp):
     "MLP trained with the logit-adjusted loss, priors from the training part (Menon et al. 2021)."
     pri = class_counts(split.ytr, split.n_classes)
-    return predict_proba(train_mlp(split, seed=seed, loss_fn=partial(logit_adjusted_loss, priors=pri, tau=tau), **hp), split.Xte)
+    return ModelPredictor(train_mlp(split, seed=seed, loss_fn=partial(logit_adjusted_loss, priors=pri, tau=tau), **hp))
 
 @register_method('vs')
 def vs_method(split, *, seed:int=0, gamma:float=0.2, tau:float=1., **hp):
     "MLP trained with the vector-scaling loss (Kini et al. 2021)."
     cnt = class_counts(split.ytr, split.n_classes)
-    return predict_proba(train_mlp(split, seed=seed, loss_fn=partial(vs_loss, counts=cnt, gamma=gamma, tau=tau), **hp), split.Xte)
+    return ModelPredictor(train_mlp(split, seed=seed, loss_fn=partial(vs_loss, counts=cnt, gamma=gamma, tau=tau), **hp))
 
 # %% ../nbs/07_baselines.ipynb 11
 class CosineHead(nn.Module):
@@ -67,7 +67,7 @@ def ldam_method(split, *, seed:int=0, max_m:float=0.5, s:float=30.,
     model.head = CosineHead(model.d_feat, split.n_classes)
     loss = DRW(cnt, start_epoch=int(drw_frac * kw['epochs']), beta=beta, loss=partial(ldam_loss, counts=cnt, max_m=max_m, s=s))
     fit(model, split.Xtr, split.ytr, loss_fn=loss, X_val=split.Xva, y_val=split.yva, seed=seed, **kw)
-    return predict_proba(model, split.Xte)
+    return ModelPredictor(model)
 
 # %% ../nbs/07_baselines.ipynb 15
 class MLPStack(nn.Module):

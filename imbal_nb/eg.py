@@ -12,7 +12,7 @@ from torch import nn, Tensor
 import torch.nn.functional as F
 from .core import set_seed, check_Xy, check_hp, progress
 from .sine_toy import meta_grad, unrolled_meta_grad
-from .train import MLP, predict_proba, register_method, train_mlp, TRAIN_DEFAULTS
+from .train import MLP, predict_proba, register_method, train_mlp, TRAIN_DEFAULTS, ModelPredictor
 from .metrics import average_precision
 
 # %% auto 0
@@ -136,6 +136,6 @@ def eg_fit(split, # a `Split` with binary labels
     return model, hist
 
 @register_method('eg')
-def eg_method(split, *, seed:int=0, **hp) -> np.ndarray:
-    "Explicit-gradient augmentation (EG): test-set probabilities (n_test, 2)."
-    return predict_proba(eg_fit(split, seed=seed, **hp)[0], split.Xte)
+def eg_method(split, *, seed:int=0, **hp) -> ModelPredictor:
+    "Explicit-gradient augmentation (EG): the trained classifier as a `ModelPredictor`."
+    return ModelPredictor(eg_fit(split, seed=seed, **hp)[0])

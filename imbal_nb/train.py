@@ -15,7 +15,8 @@ from .core import set_seed, get_device, check_Xy, check_hp, class_counts, progre
 
 # %% auto 0
 __all__ = ['METHODS', 'TRAIN_DEFAULTS', 'MLP', 'SmallCNN', 'resnet32', 'balanced_batches', 'fit', 'progress_bar', 'predict_proba',
-           'register_method', 'run_method', 'train_mlp', 'ce_method', 'rs_method', 'smote_resample', 'smote_method']
+           'ModelPredictor', 'register_method', 'fit_method', 'run_method', 'train_mlp', 'ce_method', 'rs_method',
+           'smote_resample', 'smote_method']
 
 # %% ../nbs/05_train.ipynb 5
 class MLP(nn.Module):
@@ -180,20 +181,40 @@ def predict_proba(model:nn.Module, # trained model giving (n, C) logits
 # %% ../nbs/05_train.ipynb 26
 METHODS: dict[str, Callable] = {}
 
+class ModelPredictor:
+    "A trained torch classifier: `predict_proba(X)` gives `(n, C)` probabilities."
+    def __init__(self, model:nn.Module): self.model = model.eval()
+    def predict_proba(self, X) -> np.ndarray: return predict_proba(self.model, X)
+    def __repr__(self): return f"ModelPredictor({type(self.model).__name__})"
+
 def register_method(name:str, # the name used by `imbal-nb bench --methods`
                    ):
-    "Decorator registering `fn(split, *, seed=0, **hp) -> probs (n_test, C)` under `name`."
+    "Decorator registering `fn(split, *, seed=0, **hp) -> predictor` (or test probabilities) under `name`."
     def deco(fn):
         METHODS[name] = fn; fn.method_name = name; return fn
     return deco
+
+def _call_method(name, split, seed, hp):
+    if name not in METHODS:
+        raise ValueError(f"unknown method {name!r}; registered: {', '.join(sorted(METHODS))}")
+    return METHODS[name](split, seed=seed, **hp)
+
+def fit_method(name:str, # a registered method
+               split, # a `imbal_nb.data.Split`
+               *, seed:int=0, **hp):
+    "Train method `name` on `split` and return its predictor (an object with `predict_proba(X)`)."
+    out = _call_method(name, split, seed, hp)
+    if not hasattr(out, 'predict_proba'):
+        raise TypeError(f"method {name!r} returns test probabilities only; return a predictor "
+                        f"(e.g. ModelPredictor(model)) to use it on new data")
+    return out
 
 def run_method(name:str, # a registered method
                split, # a `imbal_nb.data.Split`
                *, seed:int=0, **hp) -> np.ndarray:
     "Run method `name` on `split` and return validated test probabilities of shape `(n_test, C)`."
-    if name not in METHODS:
-        raise ValueError(f"unknown method {name!r}; registered: {', '.join(sorted(METHODS))}")
-    p = np.asarray(METHODS[name](split, seed=seed, **hp))
+    out = _call_method(name, split, seed, hp)
+    p = np.asarray(out.predict_proba(split.Xte) if hasattr(out, 'predict_proba') else out)
     if p.ndim != 2 or len(p) != len(split.Xte): raise RuntimeError(f"method {name!r} returned shape {p.shape}, expected ({len(split.Xte)}, C)")
     if not np.isfinite(p).all(): raise RuntimeError(f"method {name!r} returned NaN/inf probabilities")
     return p
@@ -217,12 +238,12 @@ def train_mlp(split, # a `Split`
 @register_method('ce')
 def ce_method(split, *, seed=0, **hp):
     "Cross-entropy MLP."
-    return predict_proba(train_mlp(split, seed=seed, **hp), split.Xte)
+    return ModelPredictor(train_mlp(split, seed=seed, **hp))
 
 @register_method('rs')
 def rs_method(split, *, seed=0, batch_size=64, **hp):
     "Random re-sampling: class-balanced mini-batches."
-    return predict_proba(train_mlp(split, seed=seed, balanced=True, batch_size=batch_size, **hp), split.Xte)
+    return ModelPredictor(train_mlp(split, seed=seed, balanced=True, batch_size=batch_size, **hp))
 
 # %% ../nbs/05_train.ipynb 29
 def smote_resample(X, y, *, ratio:str='double', k_neighbors:int=5, seed:int=0):
@@ -240,4 +261,4 @@ def smote_resample(X, y, *, ratio:str='double', k_neighbors:int=5, seed:int=0):
 def smote_method(split, *, seed=0, ratio='double', k_neighbors=5, **hp):
     "MLP trained on SMOTE-oversampled training data."
     Xr, yr = smote_resample(split.Xtr, split.ytr, ratio=ratio, k_neighbors=k_neighbors, seed=seed)
-    return predict_proba(train_mlp(split, seed=seed, Xtr=Xr, ytr=yr, **hp), split.Xte)
+    return ModelPredictor(train_mlp(split, seed=seed, Xtr=Xr, ytr=yr, **hp))
