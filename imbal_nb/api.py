@@ -18,7 +18,7 @@ from sklearn.utils.validation import validate_data, check_is_fitted
 from sklearn.utils.multiclass import check_classification_targets
 from fastcore.basics import patch
 import imbal_nb
-from .core import check_hp, set_seed
+from .core import check_hp
 from . import train as _train
 from .data import Split
 
@@ -268,7 +268,7 @@ EXPECTED_FAILED_CHECKS = {}
 
 # %% ../nbs/15_api.ipynb 48
 from imblearn.over_sampling.base import BaseOverSampler
-from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils._param_validation import Interval
 
 class GenerativeOverSampler(BaseOverSampler):
     "Base imbalanced-learn over-sampler; subclasses implement `_generate(X, y, cls, n, rng) -> (n, d)` new points."

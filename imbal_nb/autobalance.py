@@ -338,7 +338,7 @@ def autobalance(split, # a `Split`; groups from `split.meta['g_tr'|'g_va']` when
                 hidden=(64,), lr:float=1e-2, weight_decay:float=0., batch_size:int|None=None,
                 info:dict|None=None, # if given, receives the search history, the final loss and model
                 **hp, # `autobalance_fit` options: design, val, upper, lam, epochs, hyper_lr, K, ...
-               ) -> np.ndarray:
+               ) -> ModelPredictor:
     "AutoBalance (Algorithm 1) with an `MLP`: search α, retrain with α*, return the retrained model as a `ModelPredictor`."
     Xtr, ytr = check_Xy(split.Xtr, split.ytr); Xva, yva = check_Xy(split.Xva, split.yva, min_classes=1)
     C = int(max(ytr.max(), yva.max(), split.yte.max())) + 1

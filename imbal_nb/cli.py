@@ -53,7 +53,7 @@ def bench(data:list[str], # data specs, e.g. ['keel:yeast4', 'adult:ir=100']
     rows, curves = [], {}
     jobs = [(d, s) for d in data for s in range(seeds)]
     for spec, seed in (progress(jobs, desc='data×seed') if show else jobs):
-        for fold, split in enumerate(load_dataset(spec, n_folds=folds, seed=seed)):
+        for fold, split in enumerate(load_dataset(spec, n_folds=folds, seed=seed * folds)):  # seeds draw disjoint splits
             for m in methods:
                 t0 = time.perf_counter()
                 p = run_method(m, split, seed=seed, **{**hp.get('all', {}), **hp.get(m, {})})
@@ -88,7 +88,7 @@ def plot_pr_curves(curves:dict, # {(dataset, method): [(y, score), ...]}
         fig.savefig(p, dpi=90, bbox_inches='tight'); plt.close(fig); paths.append(p)
     return paths
 
-# %% ../nbs/06_cli.ipynb 15
+# %% ../nbs/06_cli.ipynb 17
 DEFAULT_DATA = 'keel:ecoli1,keel:glass2,keel:yeast4,keel:vehicle0'
 DEFAULT_METHODS = 'ce,smote'
 
@@ -102,7 +102,7 @@ def bench_parser() -> argparse.ArgumentParser:
     p.add_argument('--methods', default=DEFAULT_METHODS, help=f'comma-separated method names (default {DEFAULT_METHODS}); '
                    '--list shows them')
     p.add_argument('--folds', type=int, default=4, help='CV folds per data set (default 4)')
-    p.add_argument('--seeds', type=int, default=1, help='seeds per fold (default 1)')
+    p.add_argument('--seeds', type=int, default=1, help='repeats with different seeds (new folds / draws and initialisations; default 1)')
     p.add_argument('--hp', default='{}', help='JSON hyperparameters: {"all": {...}, "<method>": {...}}')
     p.add_argument('--out', default='bench_results.csv', help='CSV file, one row per (dataset, method, fold, seed)')
     p.add_argument('--plots', default=None, help='folder for PR-curve plots per data set')
@@ -122,7 +122,7 @@ def split_specs(s:str) -> list[str]:
         else: out[-1] += ',' + part
     return out
 
-# %% ../nbs/06_cli.ipynb 17
+# %% ../nbs/06_cli.ipynb 19
 def bench_main(argv:list[str]|None=None) -> pd.DataFrame|None:
     "Entry point of `imbal-nb bench`."
     a = bench_parser().parse_args(argv); init_threads(a.threads)

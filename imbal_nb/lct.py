@@ -241,6 +241,7 @@ def lambda_grid(loss:str, # 'focal' or 'vs'
                 grid:dict|None=None, # name -> values (default `GRIDS[loss]`)
                ) -> list[dict]:
     "The product grid of λ values as a list of dicts."
+    if loss not in GRIDS: raise ValueError(f"loss must be one of {sorted(GRIDS)}, got {loss!r}")
     grid = dict(GRIDS[loss] if grid is None else grid)
     if dists is not None:
         for k, v in check_dists(loss, dists).items():

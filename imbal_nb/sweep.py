@@ -4,7 +4,7 @@
 
 # %% ../nbs/16_sweep.ipynb 2
 from __future__ import annotations
-import argparse, importlib, itertools, json, os, socket, sys, threading, time, warnings
+import argparse, importlib, itertools, json, os, socket, sys, threading, time
 from pathlib import Path
 from typing import Callable
 import numpy as np

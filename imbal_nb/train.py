@@ -4,7 +4,7 @@
 
 # %% ../nbs/05_train.ipynb 2
 from __future__ import annotations
-import copy, math, os, time
+import copy, math, os
 from pathlib import Path
 from typing import Callable
 import numpy as np
@@ -14,9 +14,9 @@ import torch.nn.functional as F
 from .core import set_seed, get_device, check_Xy, check_hp, class_counts, progress
 
 # %% auto 0
-__all__ = ['METHODS', 'TRAIN_DEFAULTS', 'MLP', 'SmallCNN', 'resnet32', 'balanced_batches', 'fit', 'progress_bar', 'predict_proba',
-           'ModelPredictor', 'register_method', 'fit_method', 'run_method', 'train_mlp', 'ce_method', 'rs_method',
-           'smote_resample', 'smote_method']
+__all__ = ['METHODS', 'TRAIN_DEFAULTS', 'MLP', 'SmallCNN', 'BodyHead', 'resnet32', 'balanced_batches', 'fit', 'progress_bar',
+           'predict_proba', 'ModelPredictor', 'register_method', 'fit_method', 'run_method', 'train_mlp', 'ce_method',
+           'rs_method', 'smote_resample', 'smote_method']
 
 # %% ../nbs/05_train.ipynb 5
 class MLP(nn.Module):
@@ -47,6 +47,12 @@ class SmallCNN(nn.Module):
         self.head, self.d_feat = nn.Linear(2*width, n_classes), 2*width
     def forward(self, x:Tensor) -> Tensor: return self.head(self.body(x))
 
+class BodyHead(nn.Module):
+    "A feature extractor `body` followed by a linear `head` (`d_feat` → `n_classes` logits)."
+    def __init__(self, body:nn.Module, d_feat:int, n_classes:int):
+        super().__init__(); self.body, self.head, self.d_feat = body, nn.Linear(d_feat, n_classes), d_feat
+    def forward(self, x:Tensor) -> Tensor: return self.head(self.body(x))
+
 class _Block(nn.Module):
     def __init__(self, cin, cout, stride):
         super().__init__()
@@ -61,10 +67,7 @@ def resnet32(n_classes:int=10, *, in_ch:int=3) -> nn.Module:
     layers, cin = [nn.Conv2d(in_ch, 16, 3, 1, 1, bias=False), nn.BatchNorm2d(16), nn.ReLU()], 16
     for cout, stride in [(16, 1), (32, 2), (64, 2)]:
         for i in range(5): layers.append(_Block(cin, cout, stride if i == 0 else 1)); cin = cout
-    net = SmallCNN.__new__(SmallCNN); nn.Module.__init__(net)
-    net.body = nn.Sequential(*layers, nn.AdaptiveAvgPool2d(1), nn.Flatten())
-    net.head, net.d_feat = nn.Linear(64, n_classes), 64
-    return net
+    return BodyHead(nn.Sequential(*layers, nn.AdaptiveAvgPool2d(1), nn.Flatten()), 64, n_classes)
 
 # %% ../nbs/05_train.ipynb 12
 def balanced_batches(y:np.ndarray, # integer labels, shape (n,)
@@ -140,15 +143,15 @@ def fit(model:nn.Module, # any module mapping X to (n, C) logits
         if balanced: batches = balanced_batches(yn, batch_size or n, rng)
         elif batch_size is None: batches = [slice(None)]
         else: batches = np.array_split(rng.permutation(n), math.ceil(n / batch_size))
-        tot = 0.
+        tot, nb = 0., 0
         for b in batches:
             idx = b if isinstance(b, slice) else torch.as_tensor(b, device=device)
             loss = loss_fn(model(X[idx]), y[idx])
-            opt.zero_grad(); loss.backward(); opt.step(); tot += loss.detach().item()
-        hist['loss'].append(tot / max(1, len(batches) if isinstance(batches, list) else math.ceil(n / (batch_size or n))))
+            opt.zero_grad(); loss.backward(); opt.step(); tot += loss.detach().item(); nb += 1
+        hist['loss'].append(tot / nb)
         if has_val:
             model.eval(); s = _val_score(model, Xv, yv, select, loss_fn); hist['val'].append(s[0])
-            if s > best: best, best_state, since = s, copy.deepcopy(model.state_dict()), 0
+            if s > best: best, best_state, since, hist['best_epoch'] = s, copy.deepcopy(model.state_dict()), 0, ep
             else: since += 1
         stop = patience is not None and has_val and since >= patience
         if checkpoint is not None and ((ep + 1) % checkpoint_every == 0 or ep + 1 == epochs or stop):
