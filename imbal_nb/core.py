@@ -24,13 +24,17 @@ def set_seed(seed:int, # any non-negative integer
     return np.random.default_rng(seed)
 
 # %% ../nbs/00_core.ipynb 8
-def get_device(device:str|None=None, # 'cpu', 'cuda', ... or None for the best available
+def get_device(device:str|torch.device|None='auto', # 'auto' (None): CUDA when available, else CPU; or 'cpu', 'cuda', 'cuda:1', ...
               ) -> torch.device:
-    "The requested device, or CUDA when available, else CPU."
-    if device is not None: return torch.device(device)
-    return torch.device('cuda' if torch.cuda.is_available() else 'cpu')
+    "The requested torch device; a clear error when CUDA is asked for but absent."
+    if device is None or device == 'auto': return torch.device('cuda' if torch.cuda.is_available() else 'cpu')
+    try: dev = torch.device(device)
+    except (RuntimeError, TypeError): raise ValueError(f"device must be 'auto', 'cpu' or 'cuda[:N]', got {device!r}") from None
+    if dev.type == 'cuda' and not torch.cuda.is_available():
+        raise ValueError(f"device={str(device)!r} but CUDA is not available here: use device='auto' or 'cpu'")
+    return dev
 
-# %% ../nbs/00_core.ipynb 11
+# %% ../nbs/00_core.ipynb 12
 def init_threads(n:int|None=None # threads for torch; default `$OMP_NUM_THREADS` or 1
                 ) -> int:
     "Cap torch's intra-op threads and return the number set."
@@ -41,7 +45,7 @@ def full_run() -> bool:
     "True when `IMBAL_NB_FULL=1` asks for the paper-sized configs."
     return os.environ.get('IMBAL_NB_FULL', '0') not in ('', '0', 'false', 'False')
 
-# %% ../nbs/00_core.ipynb 14
+# %% ../nbs/00_core.ipynb 15
 def _to_numpy(a):
     if isinstance(a, torch.Tensor): return a.detach().cpu().numpy()
     if hasattr(a, 'to_numpy'): return a.to_numpy()
@@ -72,7 +76,7 @@ def check_Xy(X, # features, shape (n, d)
     if (classes < 0).any(): raise ValueError(f"labels must be non-negative integers, got {classes.tolist()}")
     return X, y
 
-# %% ../nbs/00_core.ipynb 18
+# %% ../nbs/00_core.ipynb 19
 def check_hp(name:str, # hyperparameter name used in the message
              value, # the value to check
              *, lo=None, hi=None, # bounds (inclusive unless `open_lo`/`open_hi`)
@@ -87,7 +91,7 @@ def check_hp(name:str, # hyperparameter name used in the message
     if hi is not None and (value > hi or (open_hi and value == hi)): raise ValueError(f"{name} must be in {rng}, got {value!r}")
     return value
 
-# %% ../nbs/00_core.ipynb 20
+# %% ../nbs/00_core.ipynb 21
 def class_counts(y, # integer labels
                  n_classes:int|None=None # number of classes (default: max label + 1)
                 ) -> np.ndarray:
@@ -100,7 +104,7 @@ def imbalance_ratio(y) -> float:
     c = class_counts(y); c = c[c > 0]
     return float(c.max() / c.min())
 
-# %% ../nbs/00_core.ipynb 23
+# %% ../nbs/00_core.ipynb 24
 def progress(it, # any iterable
              **kwargs) :
     "`tqdm` progress bar over `it`, silenced when `IMBAL_NB_QUIET=1`."
@@ -132,7 +136,7 @@ def load_results(name:str # file name under `results/`
     if not path.exists(): raise FileNotFoundError(f"{path} not found: run the experiment cell that writes it (see README)")
     return pd.read_csv(path) if name.endswith('.csv') else json.loads(path.read_text())
 
-# %% ../nbs/00_core.ipynb 26
+# %% ../nbs/00_core.ipynb 27
 def md_table(df:pd.DataFrame, # the table (its index is shown when named or not a RangeIndex)
              floatfmt:str='.3f') -> str:
     "A GitHub-flavoured Markdown table of `df`."

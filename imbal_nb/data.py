@@ -12,9 +12,10 @@ import pandas as pd
 from .core import check_Xy, check_hp, class_counts, imbalance_ratio
 
 # %% auto 0
-__all__ = ['KEEL_22', 'ADULT_COLS', 'ADULT_CONT', 'ADULT_CAT', 'ADULT_URL', 'WATERBIRDS_CELLS', 'Split', 'keel_names',
-           'load_keel', 'keel_cv_splits', 'read_adult', 'data_dir', 'adult_files', 'load_adult', 'digits_binary',
-           'lt_profile', 'digits_long_tailed', 'group_imbalanced', 'toy_2d', 'read_idx', 'read_cifar10', 'load_dataset']
+__all__ = ['KEEL_22', 'ADULT_COLS', 'ADULT_CONT', 'ADULT_CAT', 'ADULT_URL', 'WATERBIRDS_CELLS', 'Split', 'stratified_split',
+           'keel_names', 'load_keel', 'keel_cv_splits', 'read_adult', 'data_dir', 'adult_files', 'load_adult',
+           'digits_binary', 'lt_profile', 'digits_long_tailed', 'group_imbalanced', 'toy_2d', 'read_idx',
+           'read_cifar10', 'load_dataset', 'dataset_splits', 'split_specs']
 
 # %% ../nbs/02_data.ipynb 5
 @dataclass
@@ -45,13 +46,22 @@ class Split:
         return f"Split({self.name!r}, d={self.n_features}, {parts})"
 
 # %% ../nbs/02_data.ipynb 9
-def _strat_split(y, frac, rng, what='validation'):
-    "Indices `(keep, take)`: `take` holds ~`frac` of every class, at least 1 per class on each side."
-    keep, take = [], []
-    for c in np.unique(y):
-        idx = rng.permutation(np.flatnonzero(y == c))
-        if len(idx) < 2: raise ValueError(f"class {c} has {len(idx)} sample(s): cannot put one in both the training and the {what} part")
-        k = int(np.clip(round(frac * len(idx)), 1, len(idx) - 1))
+def stratified_split(y, # labels (n,)
+                     frac:float, # share of every cell that goes to the second part, in [0, 1)
+                     seed:int|np.random.Generator=0, # seed or generator (one permutation per cell, cells in sorted order)
+                     *, groups=None, # group labels (n,): stratify by (group, class) cells
+                     strict:bool=False, # a one-sample cell is an error (else it stays in the kept part)
+                     what:str='validation', # name of the second part in messages
+                    ) -> tuple[np.ndarray, np.ndarray]:
+    "Sorted indices `(keep, take)`: `take` holds round(frac·n) of every cell, at least 1 and at most n − 1."
+    check_hp('frac', frac, lo=0, hi=1, open_hi=True)
+    rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
+    y = np.asarray(y); cell = y if groups is None else np.asarray(groups).astype(np.int64) * (int(y.max()) + 1) + y
+    keep, take = [np.zeros(0, np.int64)], [np.zeros(0, np.int64)]
+    for c in np.unique(cell):
+        idx = rng.permutation(np.flatnonzero(cell == c))
+        if len(idx) < 2 and strict: raise ValueError(f"class {c} has {len(idx)} sample(s): cannot put one in both the training and the {what} part")
+        k = 0 if len(idx) < 2 or frac == 0 else int(np.clip(round(frac * len(idx)), 1, len(idx) - 1))
         take.append(idx[:k]); keep.append(idx[k:])
     return np.sort(np.concatenate(keep)), np.sort(np.concatenate(take))
 
@@ -121,7 +131,7 @@ def keel_cv_splits(X, # features (n, d)
     if n_pos < n_folds or n_pos < 3: raise ValueError(f"{name or 'data'}: {n_pos} minority samples cannot fill {n_folds} folds with train/valid/test each")
     out = []; rng = np.random.default_rng(seed)
     for k, (rest, te) in enumerate(StratifiedKFold(n_folds, shuffle=True, random_state=seed).split(X, y)):
-        try: tr, va = _strat_split(y[rest], val_frac, rng)
+        try: tr, va = stratified_split(y[rest], val_frac, rng, strict=True)
         except ValueError as e: raise ValueError(f"{name or 'data'} fold {k}: {e}") from None
         tr, va = rest[tr], rest[va]
         (Xtr, Xva, Xte), (mu, sd, mask) = _standardize(X[tr], X[va], X[te])
@@ -242,7 +252,7 @@ def load_adult(*, ir:float=100, # induced imbalance ratio n_neg / n_pos (paper: 
     ia = _balance(ya, rng); A, ya = A[ia], ya[ia]
     ib = _balance(yb, rng); B, yb = B[ib], yb[ib]
     keep, dropped = _take_ir(ya, ir, rng, 'training'); kb, _ = _take_ir(yb, ir, rng, 'test')
-    tr, va = _strat_split(ya[keep], val_frac, rng); tr, va = keep[tr], keep[va]
+    tr, va = stratified_split(ya[keep], val_frac, rng, strict=True); tr, va = keep[tr], keep[va]
     pot = np.sort(np.r_[tr, dropped])
     (Xtr, Xva, Xte, Xpot), (mu, sd, mask) = _standardize(A[tr], A[va], B[kb], A[pot])
     if pca is not None:
@@ -260,8 +270,8 @@ def _digits():
 
 def _three_way(y, rng, val_frac=.2, test_frac=.2):
     "Stratified train / valid / test index split."
-    rest, te = _strat_split(y, test_frac, rng, 'test')
-    tr, va = _strat_split(y[rest], val_frac / (1 - test_frac), rng)
+    rest, te = stratified_split(y, test_frac, rng, strict=True, what='test')
+    tr, va = stratified_split(y[rest], val_frac / (1 - test_frac), rng, strict=True)
     return rest[tr], rest[va], te
 
 def digits_binary(*, pos:int=5, # digit of the positive (minority) class
@@ -409,4 +419,24 @@ def load_dataset(spec:str, # e.g. 'keel:yeast4', 'adult:ir=100', 'digits:pos=5,n
     out = []
     for k in range(n_folds):
         s = fn(**hp, seed=seed + k); s.name = spec; s.meta['fold'] = k; out.append(s)
+    return out
+
+# %% ../nbs/02_data.ipynb 80
+def dataset_splits(spec:str, # a data spec (see `load_dataset`)
+                   *, n_folds:int=4, # folds per seed
+                   seed:int=0, # the run's seed
+                  ) -> list[Split]:
+    "The `n_folds` splits of `spec` for `seed`: the one (data set, fold, seed) convention of bench, sweep and the API."
+    check_hp('seed', seed, lo=0, integer=True)
+    return load_dataset(spec, n_folds=n_folds, seed=seed * n_folds)
+
+def split_specs(s:str) -> list[str]:
+    "Split a `--data` value into specs: on ';' when present, else on commas not inside `key=value` lists."
+    if ';' in s: return [x.strip() for x in s.split(';') if x.strip()]
+    out = []
+    for part in s.split(','):
+        part = part.strip()
+        if not part: continue
+        if ':' in part or not out: out.append(part)
+        else: out[-1] += ',' + part
     return out
