@@ -13,8 +13,8 @@ from .core import check_Xy, check_hp, class_counts, imbalance_ratio
 
 # %% auto 0
 __all__ = ['KEEL_22', 'ADULT_COLS', 'ADULT_CONT', 'ADULT_CAT', 'ADULT_URL', 'WATERBIRDS_CELLS', 'Split', 'stratified_split',
-           'keel_names', 'load_keel', 'keel_cv_splits', 'read_adult', 'data_dir', 'adult_files', 'load_adult',
-           'digits_binary', 'lt_profile', 'digits_long_tailed', 'group_imbalanced', 'toy_2d', 'read_idx',
+           'keel_names', 'load_keel', 'keel_cv_splits', 'read_adult', 'data_dir', 'adult_files', 'subsample_ir',
+           'load_adult', 'digits_binary', 'lt_profile', 'digits_long_tailed', 'group_imbalanced', 'toy_2d', 'read_idx',
            'read_cifar10', 'load_dataset', 'dataset_splits', 'split_specs']
 
 # %% ../nbs/02_data.ipynb 5
@@ -220,8 +220,8 @@ def _adult_design(dtr:pd.DataFrame, dte:pd.DataFrame):
     return enc(dtr), enc(dte), names
 
 # %% ../nbs/02_data.ipynb 38
-def _take_ir(y, ir, rng, what):
-    "Indices keeping all majority rows and round(n_neg / ir) minority rows; and the dropped minority rows."
+def subsample_ir(y, ir, rng, what):
+    "Indices keeping all majority rows and round(n_neg / ir) random minority rows, and the dropped minority rows."
     neg, pos = np.flatnonzero(y == 0), rng.permutation(np.flatnonzero(y == 1))
     k = int(round(len(neg) / ir))
     if k < 1: raise ValueError(f"ir={ir} leaves no minority sample in the {what} part ({len(neg)} majority rows): use ir <= {len(neg)}")
@@ -251,7 +251,7 @@ def load_adult(*, ir:float=100, # induced imbalance ratio n_neg / n_pos (paper: 
     A, B, names = _adult_design(dtr, dte); ya, yb = dtr.income.to_numpy(), dte.income.to_numpy()
     ia = _balance(ya, rng); A, ya = A[ia], ya[ia]
     ib = _balance(yb, rng); B, yb = B[ib], yb[ib]
-    keep, dropped = _take_ir(ya, ir, rng, 'training'); kb, _ = _take_ir(yb, ir, rng, 'test')
+    keep, dropped = subsample_ir(ya, ir, rng, 'training'); kb, _ = subsample_ir(yb, ir, rng, 'test')
     tr, va = stratified_split(ya[keep], val_frac, rng, strict=True); tr, va = keep[tr], keep[va]
     pot = np.sort(np.r_[tr, dropped])
     (Xtr, Xva, Xte, Xpot), (mu, sd, mask) = _standardize(A[tr], A[va], B[kb], A[pot])
@@ -286,7 +286,7 @@ def digits_binary(*, pos:int=5, # digit of the positive (minority) class
     X, t = _digits(); m = (t == pos) | (t == neg); X, y = X[m], (t[m] == pos).astype(np.int64)
     rng = np.random.default_rng(seed)
     parts = _three_way(y, rng)
-    parts = [idx[_take_ir(y[idx], ir, rng, what)[0]] if (what != 'test' or imbalanced_test) else idx
+    parts = [idx[subsample_ir(y[idx], ir, rng, what)[0]] if (what != 'test' or imbalanced_test) else idx
              for idx, what in zip(parts, ('training', 'validation', 'test'))]
     tr, va, te = parts
     return Split(X[tr], y[tr], X[va], y[va], X[te], y[te], f'digits:pos={pos},neg={neg},ir={ir:g}',

@@ -16,12 +16,12 @@ from fastcore.basics import patch_to
 from .core import set_seed, get_device, check_Xy, check_hp, class_counts, progress
 
 # %% auto 0
-__all__ = ['OPTIMIZERS', 'SCHEDULES', 'SELECTS', 'METRICS', 'TIES', 'SPEC_FIELDS', 'PRESETS', 'METHODS', 'MLP_SPEC', 'MLP_HPS',
-           'MLP', 'SmallCNN', 'BodyHead', 'resnet32', 'balanced_batches', 'TrainSpec', 'make_optimizer', 'lr_factor',
-           'Callback', 'Step', 'SupervisedStep', 'val_score', 'Trainer', 'fit', 'predict_proba', 'HP', 'num', 'one_of',
-           'widths', 'flag', 'instance', 'Preset', 'Method', 'register_method', 'get_method', 'ModelPredictor',
-           'fit_method', 'run_method', 'train_mlp', 'ce_method', 'rs_method', 'smote_resample', 'smote_method',
-           'check_method']
+__all__ = ['OPTIMIZERS', 'SCHEDULES', 'SELECTS', 'METRICS', 'TIES', 'SPEC_FIELDS', 'PRESETS', 'METHODS', 'MLP_SPEC', 'ARCHS',
+           'MLP_HPS', 'MLP', 'SmallCNN', 'BodyHead', 'resnet32', 'balanced_batches', 'TrainSpec', 'make_optimizer',
+           'lr_factor', 'Callback', 'Step', 'SupervisedStep', 'val_score', 'Trainer', 'fit', 'predict_proba', 'HP',
+           'num', 'one_of', 'widths', 'flag', 'instance', 'Preset', 'Method', 'register_method', 'get_method',
+           'ModelPredictor', 'fit_method', 'run_method', 'make_model', 'train_mlp', 'ce_method', 'rs_method',
+           'smote_resample', 'smote_method', 'check_method']
 
 # %% ../nbs/05_train.ipynb 5
 class MLP(nn.Module):
@@ -525,21 +525,34 @@ def run_method(name:str, split, *, seed:int=0, preset:str|Preset|None=None, **kw
 
 # %% ../nbs/05_train.ipynb 73
 MLP_SPEC = TrainSpec(epochs=200, lr=1e-2)
-MLP_HPS = (HP('hidden', (64,), 'MLP hidden-layer widths', widths),
-           HP('dropout', 0., 'dropout after each hidden layer', num(0, 1, open_hi=True)))
+ARCHS = ('mlp', 'cnn', 'resnet32')
+MLP_HPS = (HP('arch', 'mlp', "network: 'mlp', 'cnn' (`SmallCNN`) or 'resnet32' (images need `split.meta['image_shape']`)", one_of(*ARCHS)),
+           HP('hidden', (64,), 'MLP hidden-layer widths', widths),
+           HP('dropout', 0., 'dropout after each hidden layer (MLP)', num(0, 1, open_hi=True)))
+
+def make_model(split, # `Split` (image tasks store flattened images and `meta['image_shape']`)
+               *, arch:str='mlp', hidden=(64,), dropout:float=0., width:int=32) -> nn.Module:
+    "The base network for `split`: an `MLP`, or a conv net whose `.body` first unflattens the image."
+    C = split.n_classes
+    if arch == 'mlp': return MLP(split.Xtr.shape[1], list(hidden), C, dropout=dropout)
+    _choice('arch', arch, ARCHS); shape = (getattr(split, 'meta', None) or {}).get('image_shape')
+    if shape is None or int(np.prod(shape)) != split.Xtr.shape[1]:
+        raise ValueError(f"arch={arch!r} needs split.meta['image_shape'] matching the {split.Xtr.shape[1]} features, got {shape}")
+    m = SmallCNN(shape[0], C, width=width) if arch == 'cnn' else resnet32(C, in_ch=shape[0])
+    m.body = nn.Sequential(nn.Unflatten(1, tuple(shape)), *m.body); return m
 
 def train_mlp(split, # a `Split`
               spec:TrainSpec=MLP_SPEC, # the protocol
               *, seed:int=0, loss_fn=None, step:Step|None=None, callbacks=(),
               Xtr=None, ytr=None, # override the training data (e.g. resampled)
-              hidden=(64,), dropout:float=0.,
-              model_fn:Callable|None=None, # `model_fn(d_in, n_classes) -> nn.Module` instead of an MLP
+              arch:str='mlp', hidden=(64,), dropout:float=0.,
+              model_fn:Callable|None=None, # `model_fn(model) -> nn.Module` adapting the network (e.g. another head)
              ) -> nn.Module:
-    "Fit a model on `split` (train part, selected on valid) with the `Trainer` and return it."
+    "Fit `make_model(split, ...)` on `split` (train part, selected on valid) with the `Trainer` and return it."
     Xtr = split.Xtr if Xtr is None else Xtr; ytr = split.ytr if ytr is None else ytr
     Xtr, ytr = check_Xy(Xtr, ytr)
-    C = int(max(ytr.max(), split.yva.max(), split.yte.max())) + 1
-    set_seed(seed); model = (model_fn or (lambda d, c: MLP(d, list(hidden), c, dropout=dropout)))(Xtr.shape[1], C)
+    set_seed(seed); model = make_model(split, arch=arch, hidden=hidden, dropout=dropout)
+    if model_fn is not None: model = model_fn(model)
     fit(model, Xtr, ytr, X_val=split.Xva, y_val=split.yva, spec=spec, loss_fn=loss_fn, step=step, callbacks=callbacks, seed=seed)
     return model
 
@@ -547,14 +560,14 @@ def train_mlp(split, # a `Split`
 _SMOKE = dict(epochs=3)
 
 @register_method('ce', *MLP_HPS, spec=MLP_SPEC, smoke=_SMOKE)
-def ce_method(split, spec, *, seed=0, hidden=(64,), dropout=0.):
+def ce_method(split, spec, *, seed=0, **net):
     "Cross-entropy MLP."
-    return ModelPredictor(train_mlp(split, spec, seed=seed, hidden=hidden, dropout=dropout))
+    return ModelPredictor(train_mlp(split, spec, seed=seed, **net))
 
 @register_method('rs', *MLP_HPS, spec=MLP_SPEC.replace(balanced=True, batch_size=64), smoke=_SMOKE)
-def rs_method(split, spec, *, seed=0, hidden=(64,), dropout=0.):
+def rs_method(split, spec, *, seed=0, **net):
     "Random re-sampling: class-balanced mini-batches."
-    return ModelPredictor(train_mlp(split, spec.replace(balanced=True), seed=seed, hidden=hidden, dropout=dropout))
+    return ModelPredictor(train_mlp(split, spec.replace(balanced=True), seed=seed, **net))
 
 # %% ../nbs/05_train.ipynb 75
 def smote_resample(X, y, *, ratio:str='double', k_neighbors:int=5, seed:int=0):
@@ -570,12 +583,12 @@ def smote_resample(X, y, *, ratio:str='double', k_neighbors:int=5, seed:int=0):
 
 @register_method('smote', *MLP_HPS, HP('ratio', 'double', "'double' each minority class or balance it ('full')", one_of('double', 'full')),
                  HP('k_neighbors', 5, 'SMOTE neighbours (capped at the minority size − 1)', num(1, integer=True)), spec=MLP_SPEC, title='SMOTE', smoke=_SMOKE)
-def smote_method(split, spec, *, seed=0, hidden=(64,), dropout=0., ratio='double', k_neighbors=5):
+def smote_method(split, spec, *, seed=0, ratio='double', k_neighbors=5, **net):
     "MLP trained on SMOTE-oversampled training data."
     Xr, yr = smote_resample(split.Xtr, split.ytr, ratio=ratio, k_neighbors=k_neighbors, seed=seed)
-    return ModelPredictor(train_mlp(split, spec, seed=seed, Xtr=Xr, ytr=yr, hidden=hidden, dropout=dropout))
+    return ModelPredictor(train_mlp(split, spec, seed=seed, Xtr=Xr, ytr=yr, **net))
 
-# %% ../nbs/05_train.ipynb 83
+# %% ../nbs/05_train.ipynb 84
 def check_method(name:str, # a registered method
                  split, # a small `Split` the method accepts
                  **kw): # extra keywords (on top of the method's `smoke` settings)
