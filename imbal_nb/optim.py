@@ -6,6 +6,7 @@
 from __future__ import annotations
 import torch
 from torch import Tensor
+from fastcore.basics import patch_to
 from .core import check_hp
 
 # %% auto 0
@@ -29,33 +30,38 @@ class SAM(torch.optim.Optimizer):
         if not gs: raise RuntimeError("SAM.first_step needs gradients: call loss.backward() first")
         return torch.linalg.vector_norm(torch.stack([torch.linalg.vector_norm(g) for g in gs]))
 
-    @torch.no_grad()
-    def first_step(self, zero_grad:bool=False):
-        "Move to $w+\\hat\\varepsilon$, $\\hat\\varepsilon=\\rho g/\\|g\\|$ (needs gradients at $w$)."
-        norm = self._grad_norm()
-        for group in self.param_groups:
-            scale = group['rho'] / (norm + 1e-12)
-            for p in group['params']:
-                if p.grad is None: continue
-                e = p.grad * scale.to(p)
-                p.add_(e); self.state[p]['e_w'] = e
-        if zero_grad: self.zero_grad()
+# %% ../nbs/04_optim.ipynb 9
+@patch_to(SAM)
+@torch.no_grad()
+def first_step(self, zero_grad:bool=False):
+    "Move to $w+\\hat\\varepsilon$, $\\hat\\varepsilon=\\rho g/\\|g\\|$ (needs gradients at $w$)."
+    norm = self._grad_norm()
+    for group in self.param_groups:
+        scale = group['rho'] / (norm + 1e-12)
+        for p in group['params']:
+            if p.grad is None: continue
+            e = p.grad * scale.to(p)
+            p.add_(e); self.state[p]['e_w'] = e
+    if zero_grad: self.zero_grad()
 
-    @torch.no_grad()
-    def second_step(self, zero_grad:bool=False):
-        "Return to $w$ and let the base optimizer step with the gradient taken at $w+\\hat\\varepsilon$."
-        for group in self.param_groups:
-            for p in group['params']:
-                if 'e_w' in self.state[p]: p.sub_(self.state[p].pop('e_w'))
-        self.base_optimizer.step()
-        if zero_grad: self.zero_grad()
+@patch_to(SAM)
+@torch.no_grad()
+def second_step(self, zero_grad:bool=False):
+    "Return to $w$ and let the base optimizer step with the gradient taken at $w+\\hat\\varepsilon$."
+    for group in self.param_groups:
+        for p in group['params']:
+            if 'e_w' in self.state[p]: p.sub_(self.state[p].pop('e_w'))
+    self.base_optimizer.step()
+    if zero_grad: self.zero_grad()
 
-    def step(self, closure=None):
-        "One full SAM step; `closure` must zero the gradients, compute the loss, call `backward()` and return the loss."
-        if closure is None: raise ValueError("SAM.step needs a closure (or call first_step / second_step yourself)")
-        closure = torch.enable_grad()(closure)
-        loss = closure()
-        self.first_step(zero_grad=True)
-        closure()
-        self.second_step()
-        return loss
+# %% ../nbs/04_optim.ipynb 10
+@patch_to(SAM)
+def step(self, closure=None):
+    "One full SAM step; `closure` must zero the gradients, compute the loss, call `backward()` and return the loss."
+    if closure is None: raise ValueError("SAM.step needs a closure (or call first_step / second_step yourself)")
+    closure = torch.enable_grad()(closure)
+    loss = closure()
+    self.first_step(zero_grad=True)
+    closure()
+    self.second_step()
+    return loss

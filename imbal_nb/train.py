@@ -95,30 +95,6 @@ def _choice(name, v, options):
 
 # %% ../nbs/05_train.ipynb 17
 @dataclass(frozen=True)
-class _Bounds: lo:Any=None; hi:Any=None; integer:bool=False; open_lo:bool=False; none:bool=False
-
-_SPEC_BOUNDS = dict(epochs=_Bounds(1, integer=True), batch_size=_Bounds(1, integer=True, none=True), lr=_Bounds(0, open_lo=True),
-                    momentum=_Bounds(0, 1), weight_decay=_Bounds(0), step_size=_Bounds(1, integer=True), lr_decay=_Bounds(0, 1, open_lo=True),
-                    warmup=_Bounds(0, integer=True), clip=_Bounds(0, open_lo=True, none=True), keep_every=_Bounds(1, integer=True),
-                    patience=_Bounds(1, integer=True, none=True))
-_SPEC_CHOICES = dict(optimizer=OPTIMIZERS, schedule=SCHEDULES, select=SELECTS, metric=METRICS, ties=TIES)
-
-def _check_spec(self):
-    "Validate every field of a `TrainSpec` (called on creation)."
-    for k, b in _SPEC_BOUNDS.items():
-        v = getattr(self, k)
-        if not (v is None and b.none): check_hp(k, v, lo=b.lo, hi=b.hi, integer=b.integer, open_lo=b.open_lo)
-    for k, opts in _SPEC_CHOICES.items(): _choice(k, getattr(self, k), opts)
-    for k in ('balanced', 'nesterov', 'amp', 'progress'):
-        if not isinstance(getattr(self, k), bool): raise ValueError(f"{k} must be True or False, got {getattr(self, k)!r}")
-    object.__setattr__(self, 'betas', tuple(self.betas)); object.__setattr__(self, 'milestones', tuple(self.milestones))
-    if len(self.betas) != 2 or not all(0 <= b < 1 for b in self.betas): raise ValueError(f"betas must be two numbers in [0, 1), got {self.betas!r}")
-    if self.nesterov and (self.optimizer != 'sgd' or self.momentum == 0): raise ValueError("nesterov needs optimizer='sgd' and momentum > 0")
-    if self.warmup >= self.epochs and self.warmup: raise ValueError(f"warmup ({self.warmup}) must be shorter than epochs ({self.epochs})")
-    get_device(self.device)
-
-# %% ../nbs/05_train.ipynb 18
-@dataclass(frozen=True)
 class TrainSpec:
     "Every knob of a training protocol; a paper's protocol is one named `TrainSpec`."
     epochs:int=200 # passes over the training data
@@ -147,6 +123,30 @@ class TrainSpec:
     def __post_init__(self): _check_spec(self)
 
 # %% ../nbs/05_train.ipynb 19
+@dataclass(frozen=True)
+class _Bounds: lo:Any=None; hi:Any=None; integer:bool=False; open_lo:bool=False; none:bool=False
+
+_SPEC_BOUNDS = dict(epochs=_Bounds(1, integer=True), batch_size=_Bounds(1, integer=True, none=True), lr=_Bounds(0, open_lo=True),
+                    momentum=_Bounds(0, 1), weight_decay=_Bounds(0), step_size=_Bounds(1, integer=True), lr_decay=_Bounds(0, 1, open_lo=True),
+                    warmup=_Bounds(0, integer=True), clip=_Bounds(0, open_lo=True, none=True), keep_every=_Bounds(1, integer=True),
+                    patience=_Bounds(1, integer=True, none=True))
+_SPEC_CHOICES = dict(optimizer=OPTIMIZERS, schedule=SCHEDULES, select=SELECTS, metric=METRICS, ties=TIES)
+
+def _check_spec(self):
+    "Validate every field of a `TrainSpec` (called on creation)."
+    for k, b in _SPEC_BOUNDS.items():
+        v = getattr(self, k)
+        if not (v is None and b.none): check_hp(k, v, lo=b.lo, hi=b.hi, integer=b.integer, open_lo=b.open_lo)
+    for k, opts in _SPEC_CHOICES.items(): _choice(k, getattr(self, k), opts)
+    for k in ('balanced', 'nesterov', 'amp', 'progress'):
+        if not isinstance(getattr(self, k), bool): raise ValueError(f"{k} must be True or False, got {getattr(self, k)!r}")
+    object.__setattr__(self, 'betas', tuple(self.betas)); object.__setattr__(self, 'milestones', tuple(self.milestones))
+    if len(self.betas) != 2 or not all(0 <= b < 1 for b in self.betas): raise ValueError(f"betas must be two numbers in [0, 1), got {self.betas!r}")
+    if self.nesterov and (self.optimizer != 'sgd' or self.momentum == 0): raise ValueError("nesterov needs optimizer='sgd' and momentum > 0")
+    if self.warmup >= self.epochs and self.warmup: raise ValueError(f"warmup ({self.warmup}) must be shorter than epochs ({self.epochs})")
+    get_device(self.device)
+
+# %% ../nbs/05_train.ipynb 21
 @patch_to(TrainSpec)
 def replace(self, **kw) -> TrainSpec:
     "A copy with the fields in `kw` changed (validated; unknown names fail with a suggestion)."
@@ -158,7 +158,7 @@ def replace(self, **kw) -> TrainSpec:
 
 SPEC_FIELDS = tuple(f.name for f in dataclasses.fields(TrainSpec))
 
-# %% ../nbs/05_train.ipynb 24
+# %% ../nbs/05_train.ipynb 26
 def make_optimizer(params, # parameters or parameter groups
                    spec:TrainSpec, # its optimizer, lr, momentum, nesterov, betas, weight_decay
                    *, lr:float|None=None, # override spec.lr (e.g. a second network's rate)
@@ -178,7 +178,7 @@ def lr_factor(spec:TrainSpec, epoch:int) -> float:
     if spec.schedule == 'cosine': return 0.5 * (1 + math.cos(math.pi * (epoch - spec.warmup) / max(1, spec.epochs - spec.warmup)))
     return 1.
 
-# %% ../nbs/05_train.ipynb 27
+# %% ../nbs/05_train.ipynb 29
 class Callback:
     "Pluggable behaviour: override any of `before_fit`, `before_epoch`, `after_step`, `after_epoch`, `after_fit` (each gets the trainer)."
     order = 0
@@ -190,7 +190,6 @@ class Step(Callback):
     def load_state(self, state:dict): pass
     def __call__(self, tr, xb:Tensor, yb:Tensor) -> Tensor: raise NotImplementedError
 
-# %% ../nbs/05_train.ipynb 28
 class SupervisedStep(Step):
     "The plain step: `loss_fn(model(xb), yb)`, backward, clip, optimizer step; a loss with `set_epoch` is told the epoch."
     def __init__(self, loss_fn:Callable|None=None): self.loss_fn = loss_fn or F.cross_entropy
@@ -200,7 +199,7 @@ class SupervisedStep(Step):
         with tr.autocast(): loss = self.loss_fn(tr.model(xb), yb)
         tr.backward(loss); return loss
 
-# %% ../nbs/05_train.ipynb 30
+# %% ../nbs/05_train.ipynb 32
 def _as_tensors(X, y, device):
     X = torch.as_tensor(np.asarray(X, dtype=np.float32), device=device)
     ya = np.asarray(y.cpu() if isinstance(y, Tensor) else y)
@@ -223,7 +222,7 @@ def val_score(model:nn.Module, X:Tensor, y:Tensor, metric:str, loss_fn:Callable|
         if metric == 'auc': return roc_auc(yn, p[:, 1]), -ce
         return balanced_accuracy(yn, p.argmax(1)), -ce
 
-# %% ../nbs/05_train.ipynb 31
+# %% ../nbs/05_train.ipynb 33
 class Trainer:
     "The one training loop: batching, optimizers and LR schedule from a `TrainSpec`, clipping, AMP, selection, early stopping, checkpoints."
     def __init__(self, model:nn.Module, # any module (an `nn.ModuleDict` for methods with several networks)
@@ -245,31 +244,36 @@ class Trainer:
             f = getattr(cb, event, None)
             if f is not None: f(self)
 
-# %% ../nbs/05_train.ipynb 33
+# %% ../nbs/05_train.ipynb 36
 @patch_to(Trainer)
 def autocast(self):
     "Mixed-precision context on CUDA when `spec.amp`, else a no-op."
     return torch.autocast('cuda', dtype=torch.float16) if self.scaler is not None else contextlib.nullcontext()
 
 @patch_to(Trainer)
-def optimizer_step(self, opt=None):
-    "Clip the gradients already in `.grad` to `spec.clip`, then step `opt` (default: every optimizer)."
-    opts = self.opts if opt is None else [opt]
-    if self.scaler is not None:
+def _step_opts(self, opts, scaled):
+    if scaled:
         for o in opts: self.scaler.unscale_(o)
     if self.spec.clip is not None:
         torch.nn.utils.clip_grad_norm_([p for o in opts for g in o.param_groups for p in g['params']], self.spec.clip)
-    for o in opts: (self.scaler.step(o) if self.scaler is not None else o.step())
-    if self.scaler is not None: self.scaler.update()
+    for o in opts: (self.scaler.step(o) if scaled else o.step())
+    if scaled: self.scaler.update()
+
+@patch_to(Trainer)
+def optimizer_step(self, opt=None):
+    "Clip the gradients a step put in `.grad` itself (unscaled) to `spec.clip`, then step `opt` (default: every optimizer)."
+    self._step_opts(self.opts if opt is None else [opt], scaled=False)
 
 @patch_to(Trainer)
 def backward(self, loss:Tensor, opt=None):
     "Zero the gradients, backpropagate `loss` (scaled under AMP), clip and step `opt` (default: every optimizer)."
-    for o in (self.opts if opt is None else [opt]): o.zero_grad(set_to_none=True)
-    (self.scaler.scale(loss) if self.scaler is not None else loss).backward()
-    self.optimizer_step(opt)
+    opts = self.opts if opt is None else [opt]
+    for o in opts: o.zero_grad(set_to_none=True)
+    if self.scaler is None: loss.backward()
+    else: self.scaler.scale(loss).backward()
+    self._step_opts(opts, scaled=self.scaler is not None)
 
-# %% ../nbs/05_train.ipynb 35
+# %% ../nbs/05_train.ipynb 38
 @patch_to(Trainer)
 def _setup(self, X, y, X_val, y_val):
     s = self.spec; self.rng = set_seed(self.seed); self.device = get_device(s.device); self.model.to(self.device)
@@ -289,7 +293,7 @@ def _setup(self, X, y, X_val, y_val):
     self._after_step = [cb for cb in self.cbs if hasattr(cb, 'after_step')]
     if self.checkpoint is not None and Path(self.checkpoint).exists(): self._load(self.checkpoint)
 
-# %% ../nbs/05_train.ipynb 36
+# %% ../nbs/05_train.ipynb 40
 @patch_to(Trainer)
 def _batches(self):
     "Index arrays of one epoch (plain shuffled, class-balanced, or one full batch)."
@@ -309,7 +313,7 @@ def _epoch(self):
         for cb in self._after_step: cb.after_step(self)
     return float(tot) / max(nb, 1)
 
-# %% ../nbs/05_train.ipynb 38
+# %% ../nbs/05_train.ipynb 43
 @patch_to(Trainer)
 def _score(self):
     if self.score_fn is not None:
@@ -335,7 +339,7 @@ def _select(self, ep):
     else: self.since += 1
     if s.patience is not None and self.since >= s.patience: self.stop = True
 
-# %% ../nbs/05_train.ipynb 40
+# %% ../nbs/05_train.ipynb 46
 @patch_to(Trainer)
 def fit(self, X, y, # training inputs (n, ...) and labels (n,) (float targets: regression)
         X_val=None, y_val=None, # validation data for selection / early stopping
@@ -357,7 +361,7 @@ def fit(self, X, y, # training inputs (n, ...) and labels (n,) (float targets: r
     self.hist['best_val'] = self.best[0] if self.hist['val'] else None; self.hist['epochs_run'] = ep + 1
     self._run('after_fit'); self.model.eval(); return self.hist
 
-# %% ../nbs/05_train.ipynb 42
+# %% ../nbs/05_train.ipynb 48
 def _save_state(path, **state):
     "Write the training state atomically (a crash mid-write leaves the previous checkpoint intact)."
     tmp = Path(f'{path}.tmp'); torch.save(state, tmp); os.replace(tmp, path)
@@ -379,7 +383,7 @@ def _load(self, path):
     self.hist, self.best, self.best_state, self.since = st['hist'], tuple(st['best']), st['best_state'], st['since']
     self.start, self.iter = st['epoch'], st['iter']
 
-# %% ../nbs/05_train.ipynb 44
+# %% ../nbs/05_train.ipynb 50
 def fit(model:nn.Module, # any module mapping X to (n, C) logits
         X, y, # training inputs (n, ...) and labels (n,)
         *, X_val=None, y_val=None, # validation data for selection / early stopping
@@ -394,7 +398,7 @@ def fit(model:nn.Module, # any module mapping X to (n, C) logits
     return Trainer(model, spec, step=step or SupervisedStep(loss_fn), callbacks=callbacks, score=score, seed=seed,
                    checkpoint=checkpoint, checkpoint_every=checkpoint_every).fit(X, y, X_val, y_val)
 
-# %% ../nbs/05_train.ipynb 47
+# %% ../nbs/05_train.ipynb 53
 def predict_proba(model:nn.Module, # trained model giving (n, C) logits
                   X, # inputs, shape (n, ...)
                   *, device=None, # default: the model's own device
@@ -405,7 +409,7 @@ def predict_proba(model:nn.Module, # trained model giving (n, C) logits
     model.to(device).eval(); X = torch.as_tensor(np.asarray(X, dtype=np.float32), device=device)
     with torch.no_grad(): return _batched_logits(model, X).float().softmax(-1).cpu().numpy()
 
-# %% ../nbs/05_train.ipynb 63
+# %% ../nbs/05_train.ipynb 69
 @dataclass(frozen=True)
 class HP:
     "A declared method hyperparameter: name, default, one-line doc and a validator `check(name, value) -> value`."
@@ -421,7 +425,7 @@ def one_of(*options) -> Callable:
     "Validator: one of `options`."
     return lambda name, v: _choice(name, v, options)
 
-# %% ../nbs/05_train.ipynb 64
+# %% ../nbs/05_train.ipynb 70
 def widths(name, v) -> tuple:
     "Validator: a list or tuple of positive integer layer widths (empty allowed)."
     if not isinstance(v, (list, tuple)) or not all(isinstance(w, (int, np.integer)) and not isinstance(w, bool) and w >= 1 for w in v):
@@ -440,7 +444,7 @@ def instance(*types, none:bool=False) -> Callable:
         raise ValueError(f"{name} must be {' or '.join(t.__name__ for t in types)}{' or None' if none else ''}, got {type(v).__name__}")
     return check
 
-# %% ../nbs/05_train.ipynb 67
+# %% ../nbs/05_train.ipynb 73
 PRESETS: dict = {}
 
 @dataclass(frozen=True)
@@ -449,7 +453,7 @@ class Preset:
     name:str; method:str; spec:TrainSpec; hp:dict=field(default_factory=dict); doc:str=''
     def __post_init__(self): PRESETS[self.name] = self
 
-# %% ../nbs/05_train.ipynb 68
+# %% ../nbs/05_train.ipynb 74
 @dataclass
 class Method:
     "A registered method: training function, declared hyperparameters, default protocol and tiny smoke settings."
@@ -471,7 +475,7 @@ class Method:
                                  f"; declared: {', '.join(self.hps) or 'none'} (plus the TrainSpec knobs)"))
         return spec.replace(**skw), hp
 
-# %% ../nbs/05_train.ipynb 69
+# %% ../nbs/05_train.ipynb 75
 METHODS: dict[str, Method] = {}
 
 def register_method(name:str, # the name used by `imbal-nb bench --methods`
@@ -492,7 +496,7 @@ def get_method(name:str) -> Method:
     near = difflib.get_close_matches(str(name), METHODS, n=1)
     raise ValueError(f"unknown method {name!r}" + (f"; did you mean {near[0]!r}?" if near else '') + f" (registered: {', '.join(sorted(METHODS))})")
 
-# %% ../nbs/05_train.ipynb 71
+# %% ../nbs/05_train.ipynb 77
 class ModelPredictor:
     "A trained torch classifier: `predict_proba(X)` gives `(n, C)` probabilities."
     def __init__(self, model:nn.Module): self.model = model.eval()
@@ -523,7 +527,7 @@ def run_method(name:str, split, *, seed:int=0, preset:str|Preset|None=None, **kw
     if not np.isfinite(p).all(): raise RuntimeError(f"method {name!r} returned NaN/inf probabilities")
     return p
 
-# %% ../nbs/05_train.ipynb 73
+# %% ../nbs/05_train.ipynb 79
 MLP_SPEC = TrainSpec(epochs=200, lr=1e-2)
 ARCHS = ('mlp', 'cnn', 'resnet32')
 MLP_HPS = (HP('arch', 'mlp', "network: 'mlp', 'cnn' (`SmallCNN`) or 'resnet32' (images need `split.meta['image_shape']`)", one_of(*ARCHS)),
@@ -556,7 +560,7 @@ def train_mlp(split, # a `Split`
     fit(model, Xtr, ytr, X_val=split.Xva, y_val=split.yva, spec=spec, loss_fn=loss_fn, step=step, callbacks=callbacks, seed=seed)
     return model
 
-# %% ../nbs/05_train.ipynb 74
+# %% ../nbs/05_train.ipynb 80
 _SMOKE = dict(epochs=3)
 
 @register_method('ce', *MLP_HPS, spec=MLP_SPEC, smoke=_SMOKE)
@@ -569,7 +573,7 @@ def rs_method(split, spec, *, seed=0, **net):
     "Random re-sampling: class-balanced mini-batches."
     return ModelPredictor(train_mlp(split, spec.replace(balanced=True), seed=seed, **net))
 
-# %% ../nbs/05_train.ipynb 75
+# %% ../nbs/05_train.ipynb 81
 def smote_resample(X, y, *, ratio:str='double', k_neighbors:int=5, seed:int=0):
     "SMOTE-oversample `(X, y)`: `ratio='double'` doubles every minority class (capped at the majority), `'full'` balances."
     from imblearn.over_sampling import SMOTE
@@ -588,7 +592,7 @@ def smote_method(split, spec, *, seed=0, ratio='double', k_neighbors=5, **net):
     Xr, yr = smote_resample(split.Xtr, split.ytr, ratio=ratio, k_neighbors=k_neighbors, seed=seed)
     return ModelPredictor(train_mlp(split, spec, seed=seed, Xtr=Xr, ytr=yr, **net))
 
-# %% ../nbs/05_train.ipynb 84
+# %% ../nbs/05_train.ipynb 90
 def check_method(name:str, # a registered method
                  split, # a small `Split` the method accepts
                  **kw): # extra keywords (on top of the method's `smoke` settings)
