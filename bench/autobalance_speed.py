@@ -6,10 +6,10 @@ import argparse, os, platform, time
 import numpy as np, torch, torch.nn.functional as F
 from imbal_nb.core import init_threads, set_seed, class_counts, save_results
 from imbal_nb.data import digits_long_tailed
-from imbal_nb.train import MLP, predict_proba
+from imbal_nb.train import MLP, predict_proba, fit_method
 from imbal_nb.metrics import balanced_accuracy
 from imbal_nb.losses import logit_adjusted_loss
-from imbal_nb.autobalance import AutoBalanceLoss, autobalance_fit, bilevel_train, crit_loss, hypergradient, upper_loss
+from imbal_nb.autobalance import AUTOBALANCE_DIGITS, AutoBalanceLoss, bilevel_train, crit_loss, hypergradient, upper_loss
 
 def per_step(sp, K, n=200):
     "Mean seconds of one Adam training step and of one hypergradient (+ α step) at the same weights."
@@ -30,12 +30,13 @@ def per_step(sp, K, n=200):
 
 def runs(sp, epochs, hyper_every):
     "Seconds of one standard run (LA loss) and of AutoBalance search + retrain, same epochs and model selection."
-    select = lambda m: balanced_accuracy(sp.yva, predict_proba(m, sp.Xva).argmax(1)); counts = class_counts(sp.ytr, 10)
+    score = lambda tr: balanced_accuracy(sp.yva, predict_proba(tr.model, sp.Xva).argmax(1)); counts = class_counts(sp.ytr, 10)
+    spec = AUTOBALANCE_DIGITS.spec.replace(epochs=epochs)      # the notebook's protocol (Adam 1e-2, full batch)
     t0 = time.perf_counter(); set_seed(0); m = MLP(64, [64], 10)
-    bilevel_train(m, lambda lg, y, g=None: logit_adjusted_loss(lg, y, priors=counts), sp.Xtr, sp.ytr, epochs=epochs, select=select, progress_bar=False)
+    bilevel_train(m, lambda lg, y, g=None: logit_adjusted_loss(lg, y, priors=counts), sp.Xtr, sp.ytr, spec=spec, score=score)
     t_std = time.perf_counter() - t0
     t0 = time.perf_counter()
-    autobalance_fit(lambda: MLP(64, [64], 10), sp.Xtr, sp.ytr, X_val=sp.Xva, y_val=sp.yva, design='dl_la', epochs=epochs, hyper_every=hyper_every)
+    fit_method('autobalance', sp, seed=0, preset=AUTOBALANCE_DIGITS, epochs=epochs, design='dl_la', hyper_every=hyper_every)
     return t_std, time.perf_counter() - t0
 
 if __name__ == '__main__':

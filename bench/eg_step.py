@@ -3,17 +3,18 @@
 
 The paper's Adult network (MLP 64 -> 128 -> 16 -> 2), X1 = 128 real rows, Z = 64 synthetic rows, X2 = 128
 validation rows. The ordinary step is forward/backward/Adam on X1 ∪ Z (192 rows); the EG step is
-`imbal_nb.sine_toy.meta_grad` + the same Adam step (with the gradient meta_grad returns) + the Z update.
+`imbal_nb.meta.meta_grad` (what `imbal_nb.eg.EGStep` runs per batch) + the same Adam step (with the gradient meta_grad returns) + the Z update.
 Both are timed interleaved in one process (median over repeats), so the ratio is robust to machine load.
 Memory: bytes held by autograd's saved tensors (summed through `saved_tensors_hooks`, i.e. the activation
 memory a step keeps alive) and the bytes allocated by all ops in one step (torch profiler, CPU).
-Writes results/eg_step_bench.json.  Usage: OMP_NUM_THREADS=1 python bench/eg_step.py [--repeats 300]
+Writes results/eg_step_bench.json.  Usage: OMP_NUM_THREADS=1 python bench/eg_step.py [--repeats 300] [--quick]
+(--quick: 20 repeats, prints only, writes nothing; a smoke test of the script).
 """
 import argparse, json, platform, time
 import numpy as np, torch, torch.nn.functional as F
 from imbal_nb.core import set_seed, init_threads, save_results
 from imbal_nb.train import MLP
-from imbal_nb.sine_toy import meta_grad
+from imbal_nb.meta import meta_grad
 
 def make(seed=0, d=64, n1=128, nz=64, n2=128):
     set_seed(seed)
@@ -64,5 +65,6 @@ def main(repeats=300, warmup=30, threads=1):
 
 if __name__ == '__main__':
     ap = argparse.ArgumentParser(); ap.add_argument('--repeats', type=int, default=300); ap.add_argument('--threads', type=int, default=1)
-    ap.add_argument('--out', default='eg_step_bench.json'); a = ap.parse_args()
-    res = main(a.repeats, threads=a.threads); print(json.dumps(res, indent=1)); save_results(res, a.out)
+    ap.add_argument('--out', default='eg_step_bench.json'); ap.add_argument('--quick', action='store_true'); a = ap.parse_args()
+    res = main(20 if a.quick else a.repeats, warmup=3 if a.quick else 30, threads=a.threads); print(json.dumps(res, indent=1))
+    if not a.quick: save_results(res, a.out)

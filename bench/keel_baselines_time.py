@@ -18,7 +18,7 @@ def main():
     a = ap.parse_args()
     n_thr = init_threads(a.threads)
     load0 = os.getloadavg(); t0 = time.perf_counter(); c0 = time.process_time()
-    df = keel_baselines(protocol='fixed', epochs=a.epochs, progress_bar=False)
+    df = keel_baselines(protocol='fixed', epochs=a.epochs)
     wall, cpu = time.perf_counter() - t0, time.process_time() - c0
     rec = dict(what='keel_baselines(protocol="fixed"): 22 KEEL sets x 4 folds x 4 methods (ce, rs, smote, focal), '
                     f'MLP [64], Adam 1e-2, {a.epochs} full-batch epochs, validation AP every epoch',

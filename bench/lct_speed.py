@@ -9,7 +9,7 @@ import argparse, os, platform, sys, time
 import numpy as np, pandas as pd, torch
 from imbal_nb.core import init_threads, save_results, load_results, results_dir
 from imbal_nb.data import Split, digits_binary
-from imbal_nb.lct import film_overhead, grid_vs_lct, lct_task, tuning_cost
+from imbal_nb.lct import LCT_CPU, film_overhead, grid_vs_lct, lct_task, tuning_cost
 
 def fake_images(n, shape, seed=0):
     "Random standardised images with a weak positive cue, as a flattened `Split` (timing only)."
@@ -30,8 +30,9 @@ def main(quick=False):
     for name, sp, kw in cases:
         r = film_overhead(sp, repeats=rep, **kw); r['case'] = name; ov.append(r)
         print(f"{name:32s} plain {r['plain_step_s']*1e3:8.2f} ms  FiLM {r['film_step_s']*1e3:8.2f} ms  ratio {r['ratio']:.3f}", flush=True)
-    # tuning cost: a fresh fixed-grid + LCT run on Adult at beta=100 (seed 0), both losses
-    fresh = pd.concat([grid_vs_lct(adult, loss=l, seed=0, methods=('fixed', 'lct'), **({'epochs': 3} if quick else {}))
+    # tuning cost: a fresh fixed-grid + LCT run on Adult at beta=100 (seed 0), both losses, the notebook's protocol LCT_CPU
+    spec = LCT_CPU.spec.replace(epochs=3) if quick else LCT_CPU.spec
+    fresh = pd.concat([grid_vs_lct(adult, spec=spec, loss=l, seed=0, methods=('fixed', 'lct'), **LCT_CPU.hp)
                        for l in ('vs', 'focal')], ignore_index=True)
     tc = tuning_cost(fresh); print(tc.round(3).to_string(), flush=True)
     # and over every committed experiment row (3 tasks x 2 losses x 3 seeds), when present

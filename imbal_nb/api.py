@@ -4,7 +4,7 @@
 
 # %% ../nbs/15_api.ipynb 2
 from __future__ import annotations
-import importlib, inspect, os, time, warnings, numbers
+import importlib, inspect, os, re, time, numbers
 from pathlib import Path
 import numpy as np
 import torch
@@ -12,151 +12,64 @@ from torch import nn
 import sklearn
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.preprocessing import StandardScaler
-from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import validate_data, check_is_fitted
 from sklearn.utils.multiclass import check_classification_targets
 from fastcore.basics import patch
 import imbal_nb
 from .core import check_hp
-from . import train as _train
-from .data import Split
+from .data import Split, stratified_split
+from .train import METHODS, get_method, fit_method
+from .methods import load_methods
 
 # %% auto 0
-__all__ = ['PREDICTORS', 'COMMON_PARAMS', 'CEClassifier', 'RSClassifier', 'SMOTEClassifier', 'FocalClassifier', 'LDAMClassifier',
-           'LAClassifier', 'VSClassifier', 'EGClassifier', 'DVAANClassifier', 'AutoBalanceClassifier', 'LCTClassifier',
-           'CLASSIFIERS', 'EXPECTED_FAILED_CHECKS', 'FORMAT_VERSION', 'register_predictor', 'fit_method',
-           'DVAANPredictor', 'LCTPredictor', 'ImbalancedClassifier', 'make_classifier', 'GenerativeOverSampler',
-           'SMOTELikeSampler', 'EGSampler', 'DVAANSampler', 'save_model', 'load_model']
+__all__ = ['SPEC_PARAMS', 'FIT_PARAMS', 'CLASSIFIERS', 'EXPECTED_FAILED_CHECKS', 'FORMAT_VERSION', 'ImbalancedClassifier',
+           'make_classifier', 'GenerativeOverSampler', 'SMOTELikeSampler', 'EGSampler', 'DVAANSampler', 'save_model',
+           'load_model']
 
-# %% ../nbs/15_api.ipynb 5
-PREDICTORS: dict = {}
-
-def register_predictor(name:str # the registered method name
-                      ):
-    "Decorator registering `fn(split, *, seed, **hp) -> predictor` (an object with `predict_proba(X)`) for method `name`."
-    def deco(fn): PREDICTORS[name] = fn; return fn
-    return deco
-
-# %% ../nbs/15_api.ipynb 6
-def fit_method(name:str, # a registered method
-               split:Split, # its training / validation parts are used
-               *, seed:int=0, **hp) -> object:
-    "Train method `name` on `split` and return a fitted predictor (an object with `predict_proba(X)`)."
-    from imbal_nb.cli import load_methods
-    load_methods()
-    if name in PREDICTORS: return PREDICTORS[name](split, seed=seed, **hp)
-    return _train.fit_method(name, split, seed=seed, **hp)
-
-# %% ../nbs/15_api.ipynb 10
-class DVAANPredictor:
-    "A trained `imbal_nb.dvaan.DVAANFit`; probabilities from the discriminator's class head."
-    def __init__(self, fit): self.fit = fit
-    def predict_proba(self, X) -> np.ndarray:
-        from imbal_nb.dvaan import predict_dvaan
-        return predict_dvaan(self.fit, X)
-    def __repr__(self): return f"DVAANPredictor({self.fit.variant})"
-
-def _dvaan_builder(variant):
-    def build(split, *, seed=0, **hp):
-        from imbal_nb.dvaan import train_dvaan
-        return DVAANPredictor(train_dvaan(split.Xtr, split.ytr, variant=variant, X_val=split.Xva, y_val=split.yva, seed=seed, **hp))
-    return build
-
-try:
-    from imbal_nb.dvaan import VARIANTS as _DV
-    for _v in _DV: register_predictor(_v)(_dvaan_builder(_v))
-except ModuleNotFoundError: pass
-
-# %% ../nbs/15_api.ipynb 12
-class LCTPredictor:
-    "A trained `imbal_nb.lct.LCTNet`, the λ selected on validation, and the validation table over the λ grid."
-    def __init__(self, net, lam:dict, table=None): self.net, self.lam, self.table = net, dict(lam), table
-    def predict_proba(self, X, lam:dict|None=None) -> np.ndarray:
-        "Probabilities at `lam` (default: the selected λ)."
-        from imbal_nb.lct import predict_lct
-        if lam is not None and set(lam) != set(self.lam):
-            raise ValueError(f"lam must give exactly {sorted(self.lam)}, got {sorted(lam)}")
-        return predict_lct(self.net, X, self.lam if lam is None else lam)
-    def __repr__(self): return f"LCTPredictor(lam={self.lam})"
-
-@register_predictor('lct')
-def _lct_builder(split, *, seed=0, loss='vs', select='auc', grid=None, **hp):
-    from imbal_nb.lct import train_lct, lambda_grid, sweep_lambda, best_lambda
-    net = train_lct(split, loss=loss, seed=seed, **hp)
-    g = lambda_grid(loss, net.dists, grid); table, _ = sweep_lambda(net, split, g)
-    return LCTPredictor(net, g[best_lambda(table, select)], table)
-
-# %% ../nbs/15_api.ipynb 14
-COMMON_PARAMS = dict(hidden=(64,), epochs=200, lr=1e-2, batch_size=None, patience=None,
-                     valid_size=0.2, standardize=True, method_params=None, random_state=0)
+# %% ../nbs/15_api.ipynb 7
+SPEC_PARAMS = ('epochs', 'lr', 'batch_size', 'patience', 'device')   # TrainSpec knobs of every estimator (defaults: the method's spec)
+FIT_PARAMS = dict(valid_size=0.2, standardize=True, random_state=0)
 
 def _internal_order(yi, C):
     "Permutation `to_internal[class index] = internal label`, classes ordered by decreasing count (stable)."
     order = np.argsort(-np.bincount(yi, minlength=C), kind='stable')
     to_int = np.empty(C, np.int64); to_int[order] = np.arange(C); return to_int
 
-def _split_idx(y, valid_size, seed):
-    "Stratified train/valid indices; all data for both when a class is too small for a split."
-    idx = np.arange(len(y)); counts = np.bincount(y)
-    if valid_size == 0 or counts.min() < 2 or round(valid_size * len(y)) < len(counts) or len(y) - round(valid_size * len(y)) < len(counts):
-        return idx, idx
-    return train_test_split(idx, test_size=valid_size, stratify=y, random_state=seed)
+def _fit_split(y, valid_size, seed):
+    "Train / validation indices: `stratified_split`; all data for both when `valid_size` is 0 or a class has no validation sample."
+    idx = np.arange(len(y))
+    if valid_size == 0: return idx, idx
+    tr, va = stratified_split(y, valid_size, seed)
+    return (idx, idx) if len(np.unique(y[va])) < len(np.unique(y)) else (tr, va)
 
-# %% ../nbs/15_api.ipynb 16
+# %% ../nbs/15_api.ipynb 10
 class ImbalancedClassifier(ClassifierMixin, BaseEstimator):
-    "Any method registered in `imbal_nb.train` as a scikit-learn classifier (internal stratified validation split)."
-    _binary_only = False
-    def __init__(self, method:str='ce', # a registered method name (see `imbal-nb bench --list`)
-                 *, hidden=(64,), # MLP hidden widths
-                 epochs:int=200, lr:float=1e-2, # training length and learning rate
-                 batch_size:int|None=None, # None: the method's default (full batch for CE)
-                 patience:int|None=None, # early-stopping patience on the validation part
-                 valid_size:float=0.2, # fraction of the fit data held out for model selection (0: none)
-                 standardize:bool=True, # standardise features on the training part
-                 method_params:dict|None=None, # any further method hyperparameters
-                 random_state:int|None=0, # seed of the split, initialisation and batches
-                ):
-        self.method = method
-        for k in COMMON_PARAMS: setattr(self, k, locals()[k])
-
-    _predict_keys = ()
-    def _method_name(self): return self.method
-    def _method_keys(self): return ()
+    "Base of the estimator classes: registered method `method_name` as a scikit-learn classifier (see `make_classifier`)."
+    method_name:str|None = None # the registered method
+    _binary_only, _hp_names, _predict_names = False, (), () # from the method's declarations
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__(); tags.classifier_tags.multi_class = not self._binary_only
         return tags
 
-# %% ../nbs/15_api.ipynb 18
+# %% ../nbs/15_api.ipynb 12
 @patch
-def _validate_common(self:ImbalancedClassifier):
-    check_hp('epochs', self.epochs, lo=1, integer=True); check_hp('lr', self.lr, lo=0, open_lo=True)
+def _resolve(self:ImbalancedClassifier) -> tuple[int, dict]:
+    "Validate every parameter; return the seed and the keywords for `fit_method`."
     check_hp('valid_size', self.valid_size, lo=0, hi=1, open_hi=True)
-    if self.batch_size is not None: check_hp('batch_size', self.batch_size, lo=1, integer=True)
-    if self.patience is not None: check_hp('patience', self.patience, lo=1, integer=True)
-    h = self.hidden if isinstance(self.hidden, (list, tuple)) else None
-    if h is None or not all(isinstance(w, numbers.Integral) and w >= 1 for w in h):
-        raise ValueError(f"hidden must be a list or tuple of positive integers, got {self.hidden!r}")
-    if self.method_params is not None and not isinstance(self.method_params, dict):
-        raise ValueError(f"method_params must be a dict or None, got {type(self.method_params).__name__}")
-    if self.random_state is None: return int(np.random.randint(2**31 - 1))
-    return int(check_hp('random_state', self.random_state, lo=0, integer=True))
+    if not isinstance(self.standardize, (bool, np.bool_)): raise ValueError(f"standardize must be True or False, got {self.standardize!r}")
+    kw = {k: getattr(self, k) for k in (*SPEC_PARAMS, *self._hp_names)}
+    get_method(self.method_name).resolve(None, **kw)
+    seed = int(np.random.randint(2**31 - 1)) if self.random_state is None else int(check_hp('random_state', self.random_state, lo=0, integer=True))
+    return seed, kw
 
-@patch
-def _method_hp(self:ImbalancedClassifier):
-    hp = dict(hidden=tuple(self.hidden), epochs=self.epochs, lr=self.lr)
-    if self.batch_size is not None: hp['batch_size'] = self.batch_size
-    if self.patience is not None: hp['patience'] = self.patience
-    hp.update({k: getattr(self, k) for k in self._method_keys()}); hp.update(self.method_params or {})
-    return hp
-
-# %% ../nbs/15_api.ipynb 20
+# %% ../nbs/15_api.ipynb 14
 @patch
 def fit(self:ImbalancedClassifier, X, # features, array-like (n_samples, n_features); sparse input is rejected
         y, # class labels of any type scikit-learn accepts (ints, strings, ...)
        ):
     "Validate `X, y`, map labels, split off a validation part, standardise, train; return `self`."
-    seed = self._validate_common()
+    seed, kw = self._resolve()
     X, y = validate_data(self, X, y, dtype=np.float32, ensure_min_samples=2)
     check_classification_targets(y)
     self.classes_, yi = np.unique(y, return_inverse=True); C = len(self.classes_)
@@ -167,15 +80,16 @@ def fit(self:ImbalancedClassifier, X, # features, array-like (n_samples, n_featu
                          f"{self.classes_.tolist()} and {type(self).__name__} is binary-only (wrap it in "
                          "sklearn.multiclass.OneVsRestClassifier for more classes)")
     self.class_to_internal_ = _internal_order(yi, C); yint = self.class_to_internal_[yi]
-    tr, va = _split_idx(yint, self.valid_size, seed)
+    tr, va = _fit_split(yint, self.valid_size, seed)
     self.scaler_ = StandardScaler().fit(X[tr]) if self.standardize else None
     Z = self.scaler_.transform(X).astype(np.float32) if self.standardize else X
     split = Split(Z[tr], yint[tr], Z[va], yint[va], Z[va], yint[va], name='fit')
     t0 = time.perf_counter()
-    self.predictor_ = fit_method(self._method_name(), split, seed=seed, **self._method_hp())
+    self.predictor_ = fit_method(self.method_name, split, seed=seed, progress=False, **kw)
     self.fit_time_ = time.perf_counter() - t0
     return self
 
+# %% ../nbs/15_api.ipynb 15
 @patch
 def _prep(self:ImbalancedClassifier, X):
     check_is_fitted(self, 'predictor_')
@@ -186,7 +100,7 @@ def _prep(self:ImbalancedClassifier, X):
 def predict_proba(self:ImbalancedClassifier, X) -> np.ndarray:
     "Class probabilities `(n_samples, n_classes)`, columns in `classes_` order."
     Z = self._prep(X)
-    kw = {k: getattr(self, k) for k in self._predict_keys if getattr(self, k) is not None}
+    kw = {k: getattr(self, k) for k in self._predict_names if getattr(self, k) is not None}
     return np.asarray(self.predictor_.predict_proba(Z, **kw))[:, self.class_to_internal_]
 
 @patch
@@ -201,72 +115,38 @@ def predict(self:ImbalancedClassifier, X) -> np.ndarray:
     p = self.predict_proba(X)
     return self.classes_[p.argmax(1)]
 
-# %% ../nbs/15_api.ipynb 27
-_SKIP = {'seed', 'info', 'on_epoch', 'variant', 'X_val', 'y_val', 'device', 'progress_bar', 'image_shape'}
-# methods whose registered function forwards `**hp` to a training function: read the hyperparameters there too
-_SIGNATURE_OF = {'eg': ['imbal_nb.eg:eg_fit'], 'lct': ['imbal_nb.lct:train_lct'],
-                 **{v: ['imbal_nb.dvaan:train_dvaan'] for v in ('dvaan', 'dvaan_mu', 'dvaan_a', 'vaegan', 'vaegan_b', 'cvaegan')}}
-_DEFAULTS_OF = {'lct': 'imbal_nb.lct:LCT_DEFAULTS'}   # training defaults kept in a dict rather than a signature
+# %% ../nbs/15_api.ipynb 17
+def _class_name(title): return re.sub(r'[^0-9A-Za-z]', '', title.replace('μ', 'Mu')) + 'Classifier'   # ASCII class names
 
-def _obj(path):
-    mod, _, name = path.partition(':'); return getattr(importlib.import_module(mod), name)
-
-def _method_defaults(method):
-    "Keyword hyperparameters (name -> default) of a registered method, read from its signature(s)."
-    from imbal_nb.cli import load_methods
-    load_methods(); fn = _train.METHODS.get(method)
-    if fn is None: return {}
-    out = {}
-    for f in [*map(_obj, _SIGNATURE_OF.get(method, [])), fn]:
-        out.update({p.name: p.default for p in inspect.signature(f).parameters.values()
-                    if p.kind == p.KEYWORD_ONLY and p.default is not p.empty and p.name not in _SKIP})
-    if method in _DEFAULTS_OF: out.update({k: v for k, v in _obj(_DEFAULTS_OF[method]).items() if k in ('hidden', 'epochs', 'lr', 'batch_size')})
-    return out
-
-def make_classifier(cls_name:str, # class name, e.g. 'FocalClassifier'
-                    method:str, # the registered method
-                    *, binary_only:bool=False, # reject more than two classes
-                    predict_params:dict|None=None, # parameters read at prediction time only (name -> default)
-                    doc:str|None=None):
-    "A subclass of `ImbalancedClassifier` fixed to `method`, with the method's hyperparameters as parameters."
-    md = _method_defaults(method); pp = dict(predict_params or {})
-    extra = {k: v for k, v in md.items() if k not in COMMON_PARAMS}
-    keys = tuple(extra); extra.update(pp)
-    common = {**COMMON_PARAMS, **{k: md[k] for k in ('hidden', 'epochs', 'lr', 'batch_size') if md.get(k) is not None}}
+def make_classifier(name:str, # a registered method
+                   ) -> type:
+    "The `ImbalancedClassifier` subclass of method `name`, its parameters read from the registry's declarations."
+    m = get_method(name); cls_name = _class_name(m.title)
+    if clash := (set(m.hps) | set(m.predict_params)) & (set(SPEC_PARAMS) | set(FIT_PARAMS)):
+        raise ValueError(f"method {name!r} declares {sorted(clash)}, which are estimator parameters of every class")
+    defaults = {**{k: h.default for k, h in m.hps.items()}, **m.predict_params,
+                **{k: getattr(m.spec, k) for k in SPEC_PARAMS}, **FIT_PARAMS}
     P = inspect.Parameter
-    params = [P('self', P.POSITIONAL_OR_KEYWORD)] + [P(k, P.KEYWORD_ONLY, default=v) for k, v in {**common, **extra}.items()]
-    defaults = {p.name: p.default for p in params[1:]}
+    sig = inspect.Signature([P('self', P.POSITIONAL_OR_KEYWORD)] + [P(k, P.KEYWORD_ONLY, default=v) for k, v in defaults.items()])
     def __init__(self, **kw):
-        bad = set(kw) - set(defaults)
-        if bad: raise TypeError(f"{cls_name}.__init__() got an unexpected keyword argument {sorted(bad)[0]!r}")
+        if bad := sorted(set(kw) - set(defaults)): raise TypeError(f"{cls_name}.__init__() got an unexpected keyword argument {bad[0]!r}")
         for k, v in defaults.items(): setattr(self, k, kw.get(k, v))
-    __init__.__signature__ = inspect.Signature(params)
-    __init__.__qualname__ = f"{cls_name}.__init__"
-    return type(cls_name, (ImbalancedClassifier,), dict(
-        __init__=__init__, __doc__=doc or f"The `{method}` method as a scikit-learn classifier.", __module__=__name__,
-        __qualname__=cls_name, _binary_only=binary_only, _method_name=lambda self: method,
-        _method_keys=lambda self: keys, _predict_keys=tuple(pp), method_name=method))
+    __init__.__signature__, __init__.__qualname__ = sig, f"{cls_name}.__init__"
+    doc = f"`{name}` as a scikit-learn classifier: {(m.doc or m.title).splitlines()[0]}" + (' (binary only)' if m.binary_only else '')
+    return type(cls_name, (ImbalancedClassifier,), dict(__init__=__init__, __doc__=doc, __module__=__name__, __qualname__=cls_name,
+                method_name=name, _binary_only=m.binary_only, _hp_names=tuple(m.hps), _predict_names=tuple(m.predict_params)))
 
-# %% ../nbs/15_api.ipynb 28
-CEClassifier = make_classifier('CEClassifier', 'ce', doc="Cross-entropy MLP (the baseline).")
-RSClassifier = make_classifier('RSClassifier', 'rs', doc="MLP on class-balanced mini-batches (random re-sampling).")
-SMOTEClassifier = make_classifier('SMOTEClassifier', 'smote', doc="MLP on SMOTE-oversampled training data.")
-FocalClassifier = make_classifier('FocalClassifier', 'focal', doc="MLP with the α-balanced focal loss.")
-LDAMClassifier = make_classifier('LDAMClassifier', 'ldam', doc="MLP with a cosine head, LDAM loss and deferred re-weighting.")
-LAClassifier = make_classifier('LAClassifier', 'la', doc="MLP with the logit-adjusted loss.")
-VSClassifier = make_classifier('VSClassifier', 'vs', doc="MLP with the vector-scaling loss.")
-EGClassifier = make_classifier('EGClassifier', 'eg', binary_only=True, doc="Explicit-gradient learned minority augmentation (binary).")
-DVAANClassifier = make_classifier('DVAANClassifier', 'dvaan', binary_only=True, doc="DVAAN: discriminator of a VAE-GAN with boundary augmentation (binary).")
-AutoBalanceClassifier = make_classifier('AutoBalanceClassifier', 'autobalance', doc="AutoBalance: bilevel-learned parametric loss.")
-LCTClassifier = make_classifier('LCTClassifier', 'lct', binary_only=True, predict_params={'lam': None},
-    doc="Loss-conditional training over the VS or focal family; `lam` (a dict, or None for the λ chosen on validation) is read at prediction time.")
-CLASSIFIERS = [CEClassifier, RSClassifier, SMOTEClassifier, FocalClassifier, LDAMClassifier, LAClassifier,
-               VSClassifier, EGClassifier, DVAANClassifier, AutoBalanceClassifier, LCTClassifier]
+# %% ../nbs/15_api.ipynb 20
+CLASSIFIERS: dict[str, type] = {name: make_classifier(name) for name in load_methods()}
+if len(_names := [c.__name__ for c in CLASSIFIERS.values()]) != len(set(_names)):
+    raise RuntimeError(f"two methods share a title, so their classes would share a name: {sorted(_names)}")
+globals().update({c.__name__: c for c in CLASSIFIERS.values()})
+__all__ = [*globals().get('__all__', []), *_names]
 
-# %% ../nbs/15_api.ipynb 41
+# %% ../nbs/15_api.ipynb 45
 EXPECTED_FAILED_CHECKS = {}
 
-# %% ../nbs/15_api.ipynb 48
+# %% ../nbs/15_api.ipynb 52
 from imblearn.over_sampling.base import BaseOverSampler
 from sklearn.utils._param_validation import Interval
 
@@ -300,7 +180,7 @@ class SMOTELikeSampler(GenerativeOverSampler):
         i = rng.integers(len(P), size=n); j = nb[i, rng.integers(k, size=n)]
         return P[i] + rng.uniform(size=(n, 1)) * (P[j] - P[i])
 
-# %% ../nbs/15_api.ipynb 51
+# %% ../nbs/15_api.ipynb 55
 class _MethodSampler(GenerativeOverSampler):
     "Shared plumbing: binary check, minority -> 1, internal standardisation and validation split."
     _parameter_constraints = {**GenerativeOverSampler._parameter_constraints, 'valid_size': [Interval(numbers.Real, 0, 1, closed='left')],
@@ -311,10 +191,11 @@ class _MethodSampler(GenerativeOverSampler):
                                            f"y has {len(cls)} classes {cls.tolist()} and {type(self).__name__} is binary-only")
         to_int = _internal_order(yi, 2); yint = to_int[yi]
         seed = check_random_state(self.random_state).randint(2**31 - 1)
-        tr, va = _split_idx(yint, self.valid_size, seed)
+        tr, va = _fit_split(yint, self.valid_size, seed)
         sc = StandardScaler().fit(X[tr]); Z = sc.transform(X).astype(np.float32)
         return Split(Z[tr], yint[tr], Z[va], yint[va], Z[va], yint[va], name='sampler'), sc, cls[to_int == 1][0], seed
 
+# %% ../nbs/15_api.ipynb 56
 class EGSampler(_MethodSampler):
     "EG's learned synthetic minority points as an imbalanced-learn sampler."
     def __init__(self, *, random_state=None, valid_size:float=0.2, method_params:dict|None=None):
@@ -323,11 +204,13 @@ class EGSampler(_MethodSampler):
     def _fit_resample(self, X, y):
         from imbal_nb.eg import eg_fit
         split, sc, pos, seed = self._prepare(X, y)
-        model, hist = eg_fit(split, seed=seed, **(self.method_params or {}))
+        spec, hp = get_method('eg').resolve(**(self.method_params or {}))   # declared EG hyperparameters and TrainSpec knobs
+        model, hist = eg_fit(split, spec.replace(progress=False), seed=seed, **hp)
         Zs = sc.inverse_transform(np.asarray(hist['Z'], np.float32)).astype(X.dtype)
         self.synthetic_ = Zs
         return np.vstack([X, Zs]), np.concatenate([y, np.full(len(Zs), pos, dtype=y.dtype)])
 
+# %% ../nbs/15_api.ipynb 57
 class DVAANSampler(_MethodSampler):
     "DVAAN's boundary samples (decoded from N(0, I), kept where pseudo-label and discriminator say minority)."
     def __init__(self, *, sampling_strategy='auto', random_state=None, valid_size:float=0.2, method_params:dict|None=None):
@@ -352,7 +235,7 @@ class DVAANSampler(_MethodSampler):
             P = np.vstack([P, sample(f, n - len(P), component=1, seed=seed)])
         return sc.inverse_transform(P)
 
-# %% ../nbs/15_api.ipynb 56
+# %% ../nbs/15_api.ipynb 62
 FORMAT_VERSION = 1
 
 def _state_dicts(pred):

@@ -10,15 +10,19 @@ import numpy as np
 import torch
 from torch import nn, Tensor
 import torch.nn.functional as F
-from .core import set_seed, get_device, check_Xy, check_hp, progress
+from fastcore.basics import patch_to
+from .core import set_seed, check_hp
 from .losses import ParametricCE
-from .train import MLP, predict_proba, register_method, ModelPredictor
+from .data import stratified_split
+from .train import (TrainSpec, Trainer, Step, Callback, Preset, HP, num, one_of, flag, MLP_HPS, OPTIMIZERS, ModelPredictor,
+                            make_optimizer, lr_factor, make_model, predict_proba, register_method, _choice, _batched_logits)
 from .metrics import balanced_accuracy
 
 # %% auto 0
-__all__ = ['DESIGNS', 'hvp', 'neumann_ihvp', 'hypergradient', 'top_hessian_eig', 'frequency_dictionary', 'AutoBalanceLoss',
-           'cell_ce', 'upper_loss', 'sphere_augment', 'crit_loss', 'bilevel_train', 'split_80_20', 'cell_counts',
-           'autobalance_fit', 'autobalance']
+__all__ = ['DESIGNS', 'AB_HPS', 'AUTOBALANCE_DIGITS', 'AUTOBALANCE_CIFAR', 'hvp', 'neumann_ihvp', 'hypergradient',
+           'top_hessian_eig', 'frequency_dictionary', 'AutoBalanceLoss', 'cell_ce', 'upper_loss', 'sphere_augment',
+           'crit_loss', 'cell_counts', 'CritStep', 'HyperStep', 'AlphaLog', 'bilevel_train', 'AutoBalancePredictor',
+           'autobalance_fit', 'CropFlip', 'autobalance']
 
 # %% ../nbs/13_autobalance.ipynb 7
 def _nz(gs, like): return [torch.zeros_like(p) if g is None else g for g, p in zip(gs, like)]
@@ -118,43 +122,50 @@ class AutoBalanceLoss(nn.Module):
         self.register_buffer('l0', tau*self.log_pi if design == 'dl_la' else torch.zeros_like(self.log_pi))
         self.a_e = nn.Parameter(torch.full((m,), math.log(eps_init))) if augment else None
 
-    def hparams(self) -> list[Tensor]:
-        "The searched hyperparameters α (the `ParametricCE` inside has no trainable parameters)."
-        return [p for n, p in self.named_parameters() if not n.startswith('pce.')]
+# %% ../nbs/13_autobalance.ipynb 34
+@patch_to(AutoBalanceLoss)
+def hparams(self) -> list[Tensor]:
+    "The searched hyperparameters α (the `ParametricCE` inside has no trainable parameters)."
+    return [p for n, p in self.named_parameters() if not n.startswith('pce.')]
 
-    def _cell(self, a): return (self.D @ a).view(self.G, self.C)
+@patch_to(AutoBalanceLoss)
+def _cell(self, a): return (self.D @ a).view(self.G, self.C)
 
-    def values(self) -> dict:
-        "Current `w`, `l`, `Delta` (and `eps`) as `(G, C)` tensors; the scale applied to the logits is 2σ(Δ)."
-        one = torch.ones_like(self.log_pi)
-        l = self.tau*self.log_pi if self.tau is not None else self.l0 + (self._cell(self.a_l) if self.a_l is not None else 0)
-        out = dict(w=torch.exp(self._cell(self.a_w)) if self.a_w is not None else one, l=l*one,
-                   Delta=self._cell(self.a_d) if self.a_d is not None else 0*one)
-        if self.augment: out['eps'] = torch.exp(self._cell(self.a_e))
-        return out
+@patch_to(AutoBalanceLoss)
+def values(self) -> dict:
+    "Current `w`, `l`, `Delta` (and `eps`) as `(G, C)` tensors; the scale applied to the logits is 2σ(Δ)."
+    one = torch.ones_like(self.log_pi)
+    l = self.tau*self.log_pi if self.tau is not None else self.l0 + (self._cell(self.a_l) if self.a_l is not None else 0)
+    out = dict(w=torch.exp(self._cell(self.a_w)) if self.a_w is not None else one, l=l*one,
+               Delta=self._cell(self.a_d) if self.a_d is not None else 0*one)
+    if self.augment: out['eps'] = torch.exp(self._cell(self.a_e))
+    return out
 
-    def forward(self, logits:Tensor, # shape (n, C)
-                y:Tensor, # labels (n,)
-                g:Tensor|None=None, # groups (n,), needed when G > 1
-               ) -> Tensor:
-        "Mean parametric CE with the current design values."
-        v = self.values(); shapes = {n: p.shape for n, p in self.pce.named_parameters()}
-        return torch.func.functional_call(self.pce, {n: v[n].reshape(s) for n, s in shapes.items()},
-                                          (logits, y, None if self.G == 1 else g))
+# %% ../nbs/13_autobalance.ipynb 36
+@patch_to(AutoBalanceLoss)
+def forward(self, logits:Tensor, # shape (n, C)
+            y:Tensor, # labels (n,)
+            g:Tensor|None=None, # groups (n,), needed when G > 1
+           ) -> Tensor:
+    "Mean parametric CE with the current design values."
+    v = self.values(); shapes = {n: p.shape for n, p in self.pce.named_parameters()}
+    return torch.func.functional_call(self.pce, {n: v[n].reshape(s) for n, s in shapes.items()},
+                                      (logits, y, None if self.G == 1 else g))
 
-    def freeze(self, counts=None, # new cell counts (e.g. the whole training set) for the log π terms
-              ) -> 'AutoBalanceLoss':
-        "A copy with α fixed (no gradients), optionally with log π recomputed from `counts`."
-        new = copy.deepcopy(self)
-        if counts is not None:
-            c = np.asarray(counts, dtype=float); c = c[None] if c.ndim == 1 else c
-            if c.shape != (self.G, self.C): raise ValueError(f"counts must have shape {(self.G, self.C)}, got {c.shape}")
-            new.log_pi.copy_(_log_pi(c))
-            if self.design == 'dl_la': new.l0.copy_(self.tau0*new.log_pi)
-        for p in new.hparams(): p.requires_grad_(False)
-        return new
+@patch_to(AutoBalanceLoss)
+def freeze(self, counts=None, # new cell counts (e.g. the whole training set) for the log π terms
+          ) -> AutoBalanceLoss:
+    "A copy with α fixed (no gradients), optionally with log π recomputed from `counts`."
+    new = copy.deepcopy(self)
+    if counts is not None:
+        c = np.asarray(counts, dtype=float); c = c[None] if c.ndim == 1 else c
+        if c.shape != (self.G, self.C): raise ValueError(f"counts must have shape {(self.G, self.C)}, got {c.shape}")
+        new.log_pi.copy_(_log_pi(c))
+        if self.design == 'dl_la': new.l0.copy_(self.tau0*new.log_pi)
+    for p in new.hparams(): p.requires_grad_(False)
+    return new
 
-# %% ../nbs/13_autobalance.ipynb 41
+# %% ../nbs/13_autobalance.ipynb 43
 def cell_ce(logits:Tensor, # shape (n, C)
             y:Tensor, # labels (n,)
             g:Tensor|None=None, # groups (n,) or None (one group)
@@ -181,7 +192,7 @@ def upper_loss(logits:Tensor, y:Tensor, g:Tensor|None=None,
         part = m[ok].mean() + gap[both].sum()
     return (1 - lam)*ce + lam*part
 
-# %% ../nbs/13_autobalance.ipynb 46
+# %% ../nbs/13_autobalance.ipynb 48
 def sphere_augment(model:nn.Module, # any module giving (n, C) logits
                    x:Tensor, # inputs (n, ...)
                    y:Tensor, # labels (n,)
@@ -194,11 +205,8 @@ def sphere_augment(model:nn.Module, # any module giving (n, C) logits
     d = d / d.flatten(1).norm(dim=1).clamp_min(1e-12).view(shape)
     return x + eps.view(shape)*d.detach()
 
-# %% ../nbs/13_autobalance.ipynb 50
-def _tensors(X, y, g, device):
-    X = torch.as_tensor(np.asarray(X, dtype=np.float32), device=device)
-    y = torch.as_tensor(np.asarray(y, dtype=np.int64), device=device)
-    return X, y, None if g is None else torch.as_tensor(np.asarray(g, dtype=np.int64), device=device)
+# %% ../nbs/13_autobalance.ipynb 52
+def _long(a, device): return None if a is None else torch.as_tensor(np.asarray(a, dtype=np.int64), device=device)
 
 def crit_loss(crit:Callable, # `crit(logits, y, g)`, e.g. an `AutoBalanceLoss`
               model:nn.Module, x:Tensor, y:Tensor, g:Tensor|None=None) -> Tensor:
@@ -208,142 +216,225 @@ def crit_loss(crit:Callable, # `crit(logits, y, g)`, e.g. an `AutoBalanceLoss`
         x = sphere_augment(model, x, y, eps)
     return crit(model(x), y, g)
 
-# %% ../nbs/13_autobalance.ipynb 52
-def bilevel_train(model:nn.Module, # trained in place
-                  crit:Callable, # lower-level loss `crit(logits, y, g)`; α = `crit.hparams()` if it has them
-                  X, y, # lower-level (training) data
-                  *, g=None, # training group labels (n,) for group-sensitive losses
-                  X_val=None, y_val=None, g_val=None, # upper-level data; None: plain training
-                  epochs:int=100, warmup:int=20, # epochs in all; epochs before the first α update
-                  lr:float=1e-2, optimizer:str='adam', momentum:float=0.9, weight_decay:float=0.,
-                  batch_size:int|None=None, # None: full batch
-                  hyper_lr:float=0.05, hyper_every:int=1, # α's Adam step size; θ-steps per α-step
-                  K:int=3, eta:float|None=None, # Neumann terms and step (None: 1/λ_max by power iteration)
-                  upper:str='bal', lam:float=1., # upper objective `upper_loss(kind=upper, lam=lam)`
-                  schedule:Callable|None=None, # `schedule(epoch) -> lr multiplier`
-                  transform:Callable|None=None, # `transform(x_batch) -> x_batch` (e.g. random crop and flip)
-                  select:Callable|None=None, # `select(model) -> score`: keep the best epoch's weights
-                  seed:int=0, device=None, progress_bar:bool=True) -> dict:
-    "Train θ on `crit` while updating α by IFT hypergradients of the validation objective; return the history."
-    check_hp('epochs', epochs, lo=1, integer=True); check_hp('warmup', warmup, lo=0, integer=True)
-    check_hp('lr', lr, lo=0, open_lo=True); check_hp('hyper_lr', hyper_lr, lo=0, open_lo=True)
-    check_hp('hyper_every', hyper_every, lo=1, integer=True)
-    if optimizer not in ('adam', 'sgd'): raise ValueError(f"optimizer must be 'adam' or 'sgd', got {optimizer!r}")
-    rng = set_seed(seed); device = get_device(device); model.to(device)
-    if isinstance(crit, nn.Module): crit.to(device)
-    X, y, g = _tensors(X, y, g, device); params = [p for p in model.parameters() if p.requires_grad]
-    opt = (torch.optim.Adam(params, lr, weight_decay=weight_decay) if optimizer == 'adam' else
-           torch.optim.SGD(params, lr, momentum=momentum, weight_decay=weight_decay))
-    hp = crit.hparams() if hasattr(crit, 'hparams') else []
-    search = X_val is not None and len(hp) > 0 and epochs > warmup
-    if search: Xv, yv, gv = _tensors(X_val, y_val, g_val, device); hopt = torch.optim.Adam(hp, hyper_lr)
-    hist = dict(epoch=[], values=[], val=[], eta=eta, n_train=0, n_hyper=0, t_train=0., t_hyper=0.)
-    best, best_state, step, n = -math.inf, None, 0, len(y); bs = batch_size or n
-    for ep in (progress(range(epochs), desc='autobalance') if progress_bar else range(epochs)):
-        model.train()
-        if schedule is not None:
-            for o in opt.param_groups: o['lr'] = lr*schedule(ep)
-        for idx in np.array_split(rng.permutation(n), max(1, n // bs)):
-            idx = torch.as_tensor(idx, device=device); gb = None if g is None else g[idx]
-            t0 = time.perf_counter(); xb = X[idx] if transform is None else transform(X[idx])
-            loss = crit_loss(crit, model, xb, y[idx], gb)
-            opt.zero_grad(); loss.backward(); opt.step(); step += 1
-            hist['t_train'] += time.perf_counter() - t0; hist['n_train'] += 1
-            if search and ep >= warmup and step % hyper_every == 0:
-                t0 = time.perf_counter()
-                vi = torch.as_tensor(rng.choice(len(yv), min(bs, len(yv)), replace=False), device=device)
-                if hist['eta'] is None:
-                    hist['eta'] = 1. / max(top_hessian_eig(crit_loss(crit, model, xb, y[idx], gb), params, iters=10, seed=seed), 1e-3)
-                lv = upper_loss(model(Xv[vi]), yv[vi], None if gv is None else gv[vi], kind=upper, lam=lam)
-                hg = hypergradient(crit_loss(crit, model, xb, y[idx], gb), lv, params, hp, K=K, eta=hist['eta'])
-                hopt.zero_grad()
-                for a, d in zip(hp, hg): a.grad = d.detach()
-                hopt.step(); hist['t_hyper'] += time.perf_counter() - t0; hist['n_hyper'] += 1
-        for a in hp: a.grad = None
-        with torch.no_grad():
-            hist['epoch'].append(ep)
-            if hasattr(crit, 'values'): hist['values'].append({k: v.detach().cpu().numpy().copy() for k, v in crit.values().items()})
-            if search:
-                model.eval(); lg = torch.cat([model(Xv[i:i+4096]) for i in range(0, len(Xv), 4096)])
-                hist['val'].append(float(upper_loss(lg, yv, gv, kind=upper, lam=lam)))
-                if ep >= warmup - 1 and hist['val'][-1] <= min(hist['val'][max(0, warmup - 1):]):   # best α so far (α₀ included)
-                    hist['best_hparams'], hist['best_epoch'] = [a.detach().clone() for a in hp], ep
-        if select is not None:
-            model.eval(); s = select(model)
-            if s > best: best, best_state = s, copy.deepcopy(model.state_dict())
-    if best_state is not None: model.load_state_dict(best_state)
-    model.eval(); return hist
-
-# %% ../nbs/13_autobalance.ipynb 56
-def split_80_20(y, # labels (n,)
-                g=None, # groups (n,) or None
-                *, frac:float=0.2, seed:int=0) -> tuple[np.ndarray, np.ndarray]:
-    "Indices (train, val) holding out `frac` of every (group, class) cell; one-sample cells stay in train."
-    check_hp('frac', frac, lo=0, hi=1, open_lo=True, open_hi=True)
-    rng = np.random.default_rng(seed); y = np.asarray(y); cell = y if g is None else np.asarray(g)*(y.max() + 1) + y
-    tr, va = [], []
-    for c in np.unique(cell):
-        idx = rng.permutation(np.flatnonzero(cell == c))
-        k = 0 if len(idx) < 2 else min(max(int(round(frac*len(idx))), 1), len(idx) - 1)
-        va += list(idx[:k]); tr += list(idx[k:])
-    return np.sort(tr), np.sort(va)
-
+# %% ../nbs/13_autobalance.ipynb 54
 def cell_counts(y, g=None, *, n_classes:int, n_groups:int=1) -> np.ndarray:
     "Samples per (group, class) cell, shape `(G, C)`."
     g = np.zeros_like(y) if g is None else np.asarray(g)
     return np.bincount(g*n_classes + np.asarray(y), minlength=n_groups*n_classes).reshape(n_groups, n_classes)
 
-# %% ../nbs/13_autobalance.ipynb 60
+# %% ../nbs/13_autobalance.ipynb 57
+class CritStep(Step):
+    "Lower level: `crit_loss(crit, model, xb, yb, gb)` and `tr.backward`; groups follow `tr.batch`, `transform` augments the batch."
+    def __init__(self, crit:Callable, # `crit(logits, y, g)`, e.g. an `AutoBalanceLoss`
+                 *, groups=None, # training group labels (n,), aligned with the trainer's X (None: one group)
+                 transform:Callable|None=None, # `transform(x_batch) -> x_batch` (e.g. `CropFlip`)
+                ):
+        self.crit, self.groups, self.transform = crit, groups, transform
+
+    def before_fit(self, tr):
+        if isinstance(self.crit, nn.Module): self.crit.to(tr.device)
+        self.g = _long(self.groups, tr.device); tr.hist.update(n_train=0, t_train=0.)
+        if self.g is not None and len(self.g) != len(tr.y): raise ValueError(f"groups has {len(self.g)} labels for {len(tr.y)} samples")
+
+    def __call__(self, tr, xb, yb):
+        t0 = time.perf_counter()
+        self.gb = None if self.g is None else self.g if tr.batch is None else self.g[torch.as_tensor(tr.batch, device=tr.device)]
+        self.xb, self.yb = (xb if self.transform is None else self.transform(xb)), yb
+        with tr.autocast(): loss = crit_loss(self.crit, tr.model, self.xb, yb, self.gb)
+        tr.backward(loss); tr.hist['n_train'] += 1; tr.hist['t_train'] += time.perf_counter() - t0
+        return loss
+
+    def loss(self, tr) -> Tensor:
+        "The lower-level loss of the last batch at the current θ, with its graph (for the hypergradient)."
+        return crit_loss(self.crit, tr.model, self.xb, self.yb, self.gb)
+
+# %% ../nbs/13_autobalance.ipynb 61
+class HyperStep(Callback):
+    "α-step by the Neumann IFT hypergradient on a validation batch every `hyper_every` θ-steps from epoch `search_warmup` on."
+    order = 1
+    def __init__(self, step:CritStep, # the lower step (its `crit.hparams()` are α)
+                 X_val, y_val, g_val=None, # upper-level data
+                 *, search_warmup:int=20, # epochs before the first α-step
+                 hyper_lr:float=0.05, hyper_every:int=1, # α's learning rate; θ-steps per α-step
+                 hyper_optimizer:str='adam', # α's optimizer (with the spec's momentum / betas / weight decay and LR schedule)
+                 K:int=3, eta:float|None=None, # Neumann terms and step (None: 1/λ_max by 10 power iterations, once)
+                 upper:str='bal', lam:float=1.): # upper objective `upper_loss(kind=upper, lam=lam)`
+        check_hp('search_warmup', search_warmup, lo=0, integer=True); check_hp('hyper_lr', hyper_lr, lo=0, open_lo=True)
+        check_hp('hyper_every', hyper_every, lo=1, integer=True); check_hp('K', K, lo=0, integer=True)
+        self.step, self.val, self.warmup, self.lr, self.every = step, (X_val, y_val, g_val), search_warmup, hyper_lr, hyper_every
+        self.optimizer, self.K, self.eta, self.upper, self.lam = hyper_optimizer, K, eta, upper, lam
+
+    def before_fit(self, tr):
+        X, y, g = self.val; self.Xv = torch.as_tensor(np.asarray(X, dtype=np.float32), device=tr.device)
+        self.yv, self.gv = _long(y, tr.device), _long(g, tr.device)
+        self.hp, self.params = self.step.crit.hparams(), [p for p in tr.model.parameters() if p.requires_grad]
+        self.opt = make_optimizer(self.hp, tr.spec.replace(optimizer=self.optimizer), lr=self.lr)
+        tr.hist.update(eta=self.eta, n_hyper=0, t_hyper=0.)
+
+    def before_epoch(self, tr):
+        for g in self.opt.param_groups: g['lr'] = self.lr * lr_factor(tr.spec, tr.epoch)
+
+# %% ../nbs/13_autobalance.ipynb 63
+@patch_to(HyperStep)
+def after_step(self, tr):
+    "After θ's step: one α-step (Adam/SGD on the hypergradient) when due."
+    if tr.epoch < self.warmup or tr.iter % self.every: return
+    t0, h = time.perf_counter(), tr.hist; n = len(self.yv)
+    vi = torch.as_tensor(tr.rng.choice(n, min(tr.spec.batch_size or len(tr.y), n), replace=False), device=tr.device)
+    if h['eta'] is None: h['eta'] = 1. / max(top_hessian_eig(self.step.loss(tr), self.params, iters=10, seed=tr.seed), 1e-3)
+    lv = upper_loss(tr.model(self.Xv[vi]), self.yv[vi], None if self.gv is None else self.gv[vi], kind=self.upper, lam=self.lam)
+    hg = hypergradient(self.step.loss(tr), lv, self.params, self.hp, K=self.K, eta=h['eta'])
+    self.opt.zero_grad()
+    for a, d in zip(self.hp, hg): a.grad = d.detach()
+    self.opt.step(); h['t_hyper'] += time.perf_counter() - t0; h['n_hyper'] += 1
+
+# %% ../nbs/13_autobalance.ipynb 65
+class AlphaLog(Callback):
+    "After each epoch: α's `values()` in `tr.hist['values']`; with data, the upper objective in `tr.hist['upper']` and the best α."
+    order = 2
+    def __init__(self, crit:Callable, # the searched loss (its `values()` and `hparams()`)
+                 X_val=None, y_val=None, g_val=None, # upper-level data (None: log α only)
+                 *, search_warmup:int=0, # best α is taken from epoch `search_warmup − 1` on
+                 upper:str='bal', lam:float=1.): # upper objective `upper_loss(kind=upper, lam=lam)`
+        self.crit, self.val, self.warmup, self.upper, self.lam = crit, (X_val, y_val, g_val), search_warmup, upper, lam
+
+    def before_fit(self, tr):
+        X, y, g = self.val; tr.hist.update(epoch=[], values=[], upper=[])
+        self.Xv = None if X is None else torch.as_tensor(np.asarray(X, dtype=np.float32), device=tr.device)
+        self.yv, self.gv = _long(y, tr.device), _long(g, tr.device)
+
+    def after_epoch(self, tr):
+        h = tr.hist; h['epoch'].append(tr.epoch)
+        with torch.no_grad():
+            if hasattr(self.crit, 'values'): h['values'].append({k: v.detach().cpu().numpy().copy() for k, v in self.crit.values().items()})
+            if self.Xv is None: return
+            tr.model.eval(); h['upper'].append(float(upper_loss(_batched_logits(tr.model, self.Xv), self.yv, self.gv, kind=self.upper, lam=self.lam)))
+        w = max(0, self.warmup - 1)           # best α so far, from the end of warm-up (α₀ included)
+        if tr.epoch >= self.warmup - 1 and h['upper'][-1] <= min(h['upper'][w:]):
+            h['best_hparams'], h['best_alpha_epoch'] = [a.detach().clone() for a in self.crit.hparams()], tr.epoch
+
+# %% ../nbs/13_autobalance.ipynb 67
+def bilevel_train(model:nn.Module, # trained in place
+                  crit:Callable, # lower-level loss `crit(logits, y, g)`; α = `crit.hparams()` if it has them
+                  X, y, # lower-level (training) data
+                  *, spec:TrainSpec, # θ's protocol (optimizer, schedule, batches, epochs, selection by `score`)
+                  g=None, # training group labels (n,) for group-sensitive losses
+                  X_val=None, y_val=None, g_val=None, # upper-level data; None: plain training with `crit`
+                  search_warmup:int=20, hyper_lr:float=0.05, hyper_every:int=1, hyper_optimizer:str='adam',
+                  K:int=3, eta:float|None=None, upper:str='bal', lam:float=1., # see `HyperStep`
+                  transform:Callable|None=None, # batch augmentation (a `CritStep` option)
+                  score:Callable|None=None, # `score(trainer) -> float` for `spec.select='best'`
+                  seed:int=0) -> dict:
+    "Train θ on `crit` with the `Trainer` while `HyperStep` updates α on the upper objective; return the history."
+    step = CritStep(crit, groups=g, transform=transform); cbs = []
+    if X_val is not None and len(getattr(crit, 'hparams', list)()) > 0:
+        cbs = [HyperStep(step, X_val, y_val, g_val, search_warmup=search_warmup, hyper_lr=hyper_lr, hyper_every=hyper_every,
+                         hyper_optimizer=hyper_optimizer, K=K, eta=eta, upper=upper, lam=lam)]
+    cbs.append(AlphaLog(crit, X_val, y_val, g_val, search_warmup=search_warmup, upper=upper, lam=lam))
+    return Trainer(model, spec, step=step, callbacks=cbs, score=score, seed=seed).fit(X, y)
+
+# %% ../nbs/13_autobalance.ipynb 74
+class AutoBalancePredictor(ModelPredictor):
+    "The retrained model: `predict_proba(X)`; `.crit` is the frozen searched loss, `.info` the search and retrain histories."
+    def __init__(self, model:nn.Module, crit:AutoBalanceLoss, info:dict): super().__init__(model); self.crit, self.info = crit, info
+    def __repr__(self): return f"AutoBalancePredictor({type(self.model).__name__}, design={self.crit.design!r})"
+
+def _bacc_score(X_val, y_val):
+    "`score(trainer)`: balanced accuracy of the model on `(X_val, y_val)` (ties: the earliest epoch)."
+    y_val = np.asarray(y_val); return lambda tr: balanced_accuracy(y_val, predict_proba(tr.model, X_val).argmax(1))
+
+# %% ../nbs/13_autobalance.ipynb 76
 def autobalance_fit(model_fn:Callable, # `model_fn() -> nn.Module`, a fresh model (called twice, after `set_seed`)
                     X, y, # the training part
-                    *, g=None, # training groups (n,) for group-sensitive losses
-                    X_val=None, y_val=None, g_val=None, # the validation part (model selection; upper level when val='valid')
+                    *, g=None, X_val=None, y_val=None, g_val=None, # groups; the validation part (selection; upper level when val='valid')
+                    spec:TrainSpec, # the retrain protocol (`select='best'`: best validation balanced accuracy)
+                    search_spec:TrainSpec|None=None, # the search protocol (default `spec`; its `select` is ignored)
                     val:str='valid', # upper-level data: 'valid' (the validation part) or 'split' (80/20 of X)
-                    design:str='dl_la', tau:float=1., cluster_size:int=1, augment:bool=False,
-                    upper:str='bal', lam:float=1., # upper objective (`upper_loss`)
-                    epochs:int=150, search_epochs:int|None=None, warmup:int|None=None, # retrain / search / warm-up epochs
-                    hyper_lr:float=0.05, hyper_every:int=1, K:int=3, eta:float|None=None,
-                    select_best:bool=True, # retrain: keep the epoch with the best validation balanced accuracy
+                    design:str='dl_la', tau:float=1., cluster_size:int=1, augment:bool=False, # `AutoBalanceLoss`
+                    search_warmup:int|None=None, # epochs before the first α-step (default a third of the search)
                     best_alpha:bool=True, # retrain with the α of the search epoch with the lowest upper objective (else the last α)
-                    seed:int=0, progress_bar:bool=False,
-                    **train_kw, # lr, optimizer, weight_decay, batch_size, schedule, transform, device (`bilevel_train`)
-                   ) -> tuple[nn.Module, dict]:
-    "Algorithm 1 for any model: search α (warm-up, then α-steps), retrain from scratch with α*; return `(model, info)`."
-    if val not in ('valid', 'split'): raise ValueError(f"val must be 'valid' or 'split', got {val!r}")
-    if X_val is None and (val == 'valid' or select_best): raise ValueError("X_val, y_val are needed unless val='split' and select_best=False")
+                    transform:Callable|None=None, seed:int=0,
+                    **hyper, # `HyperStep` options: hyper_lr, hyper_every, hyper_optimizer, K, eta, upper, lam
+                   ) -> AutoBalancePredictor:
+    "Algorithm 1 for any model: search α (warm-up, then α-steps), retrain from scratch with α*."
+    _choice('val', val, ('valid', 'split'))
+    if X_val is None and (val == 'valid' or spec.select == 'best'): raise ValueError("X_val, y_val are needed unless val='split' and spec.select != 'best'")
     y = np.asarray(y); C = int(max(y.max(), -1 if y_val is None else np.max(y_val))) + 1
     G = 1 if g is None else int(np.max(g)) + 1; sub = lambda a, i: None if a is None else a[i]
-    if val == 'split': tr, va = split_80_20(y, g, seed=seed); Xs, ys, gs = X[va], y[va], sub(g, va)
+    if val == 'split': tr, va = stratified_split(y, 0.2, seed, groups=g); Xs, ys, gs = X[va], y[va], sub(g, va)
     else: tr = np.arange(len(y)); Xs, ys, gs = X_val, y_val, g_val
-    crit = AutoBalanceLoss(cell_counts(y[tr], sub(g, tr), n_classes=C, n_groups=G), design=design, tau=tau,
-                           cluster_size=cluster_size, augment=augment)
-    search_epochs = search_epochs or epochs; warmup = search_epochs//3 if warmup is None else warmup
-    kw = dict(seed=seed, progress_bar=progress_bar, **train_kw)
+    crit = AutoBalanceLoss(cell_counts(y[tr], sub(g, tr), n_classes=C, n_groups=G), design=design, tau=tau, cluster_size=cluster_size, augment=augment)
+    sspec = (search_spec or spec).replace(select='last'); w = sspec.epochs//3 if search_warmup is None else search_warmup
+    if w >= sspec.epochs: raise ValueError(f"search_warmup ({w}) must be shorter than the search ({sspec.epochs} epochs)")
     set_seed(seed); model = model_fn()
-    hist = bilevel_train(model, crit, X[tr], y[tr], g=sub(g, tr), X_val=Xs, y_val=ys, g_val=gs, epochs=search_epochs,
-                         warmup=warmup, hyper_lr=hyper_lr, hyper_every=hyper_every, K=K, eta=eta, upper=upper, lam=lam, **kw)
+    hist = bilevel_train(model, crit, X[tr], y[tr], spec=sspec, g=sub(g, tr), X_val=Xs, y_val=ys, g_val=gs, search_warmup=w,
+                         transform=transform, seed=seed, **hyper)
     if best_alpha and 'best_hparams' in hist:
         with torch.no_grad():
             for a, b in zip(crit.hparams(), hist['best_hparams']): a.copy_(b)
     final = crit.freeze(cell_counts(y, g, n_classes=C, n_groups=G))
     set_seed(seed); model = model_fn()
-    select = (lambda m: balanced_accuracy(y_val, predict_proba(m, X_val, device=train_kw.get('device')).argmax(1))) if select_best else None
-    hist_re = bilevel_train(model, final, X, y, g=g, epochs=epochs, select=select, **kw)
-    return model, dict(hist=hist, hist_retrain=hist_re, crit=final)
+    score = _bacc_score(X_val, y_val) if spec.select == 'best' else None
+    hist_re = bilevel_train(model, final, X, y, spec=spec, g=g, transform=transform, score=score, seed=seed)
+    return AutoBalancePredictor(model, final, dict(hist=hist, hist_retrain=hist_re))
 
-# %% ../nbs/13_autobalance.ipynb 62
-@register_method('autobalance')
-def autobalance(split, # a `Split`; groups from `split.meta['g_tr'|'g_va']` when `groups=True`
-                *, seed:int=0, groups:bool=False,
-                hidden=(64,), lr:float=1e-2, weight_decay:float=0., batch_size:int|None=None,
-                info:dict|None=None, # if given, receives the search history, the final loss and model
-                **hp, # `autobalance_fit` options: design, val, upper, lam, epochs, hyper_lr, K, ...
-               ) -> ModelPredictor:
-    "AutoBalance (Algorithm 1) with an `MLP`: search α, retrain with α*, return the retrained model as a `ModelPredictor`."
-    Xtr, ytr = check_Xy(split.Xtr, split.ytr); Xva, yva = check_Xy(split.Xva, split.yva, min_classes=1)
-    C = int(max(ytr.max(), yva.max(), split.yte.max())) + 1
+# %% ../nbs/13_autobalance.ipynb 80
+class CropFlip:
+    "Random crop (zero padding `pad`) and horizontal flip per image, on the batch's device; flattened rows are viewed as `shape`."
+    def __init__(self, shape=(3, 32, 32), # (channels, H, W) of a flattened row
+                 pad:int=4):
+        self.shape, self.pad = tuple(shape), check_hp('pad', pad, lo=0, integer=True)
+    def __call__(self, x:Tensor) -> Tensor:
+        flat = x.dim() == 2; x = x.view(-1, *self.shape) if flat else x
+        n, c, h, w = x.shape; p = self.pad; xp = F.pad(x, (p, p, p, p)); dev = x.device
+        i, j = torch.randint(0, 2*p + 1, (n,), device=dev), torch.randint(0, 2*p + 1, (n,), device=dev)
+        rows = (i[:, None] + torch.arange(h, device=dev))[:, None, :, None]
+        cols = (j[:, None] + torch.arange(w, device=dev))[:, None, None, :]
+        out = xp[torch.arange(n, device=dev)[:, None, None, None], torch.arange(c, device=dev)[None, :, None, None], rows, cols]
+        out = torch.where((torch.rand(n, device=dev) < 0.5)[:, None, None, None], out.flip(-1), out)
+        return out.reshape(n, -1) if flat else out
+    def __repr__(self): return f"CropFlip({self.shape}, pad={self.pad})"
+
+# %% ../nbs/13_autobalance.ipynb 82
+AB_HPS = (*MLP_HPS,
+    HP('design', 'dl_la', 'searched loss family, one of `DESIGNS`', one_of(*DESIGNS)),
+    HP('val', 'valid', "upper-level data: 'valid' (the split's validation part) or 'split' (80/20 of the training part, the paper's)", one_of('valid', 'split')),
+    HP('upper', 'bal', "upper objective: 'bal' ((1−λ)CE + λ CE_bal) or 'deo' ((1−λ)CE + λ CE_deo)", one_of('bal', 'deo')),
+    HP('lam', 1., 'λ of the upper objective', num(0, 1)),
+    HP('tau', 1., "LA temperature (init of 'tau', offset of 'dl_la')", num()),
+    HP('cluster_size', 1, 'cells per frequency cluster of D_π', num(1, integer=True)),
+    HP('augment', False, 'also learn a sphere-augmentation radius per cell', flag),
+    HP('search_epochs', None, 'search epochs (None: the spec’s epochs)', num(1, integer=True, none=True)),
+    HP('search_warmup', None, 'epochs before the first α-step (None: a third of the search)', num(0, integer=True, none=True)),
+    HP('hyper_lr', 0.05, "α's learning rate", num(0, open_lo=True)),
+    HP('hyper_every', 1, 'θ-steps per α-step', num(1, integer=True)),
+    HP('hyper_optimizer', 'adam', "α's optimizer (the spec's momentum / betas / weight decay / schedule)", one_of(*OPTIMIZERS)),
+    HP('K', 3, 'Neumann terms', num(0, integer=True)),
+    HP('eta', None, 'Neumann step (None: 1/λ_max by power iteration)', num(0, open_lo=True, none=True)),
+    HP('groups', False, "group-sensitive loss with groups from `split.meta['g_tr'|'g_va']`", flag),
+    HP('best_alpha', True, 'retrain with the α of the lowest upper objective (else the last α)', flag),
+    HP('transform', None, 'batch augmentation `transform(x) -> x` (e.g. `CropFlip`)', lambda n, v: v if v is None or callable(v) else _not_callable(n, v)))
+
+def _not_callable(name, v): raise ValueError(f"{name} must be callable or None, got {type(v).__name__}")
+
+# %% ../nbs/13_autobalance.ipynb 84
+AUTOBALANCE_DIGITS = Preset('autobalance_digits_lt', 'autobalance', TrainSpec(epochs=150, optimizer='adam', lr=1e-2),
+    doc="This notebook's CPU protocol (digits-LT, MLP [64]): Adam 1e-2, full batch, 150 search + 150 retrain epochs, "
+        "α by Adam 0.05 after every θ-step from epoch 50, retrain keeps the best validation balanced accuracy")
+AUTOBALANCE_CIFAR = Preset('autobalance_cifar10_lt', 'autobalance',
+    TrainSpec(epochs=300, batch_size=128, optimizer='sgd', lr=0.1, momentum=0.9, weight_decay=1e-4,
+              schedule='multistep', milestones=(220, 260), lr_decay=0.1, warmup=5, select='last'),
+    hp=dict(arch='resnet32', design='dl_la', val='split', search_warmup=120, hyper_optimizer='sgd', hyper_lr=0.05,
+            hyper_every=30, transform=CropFlip((3, 32, 32), pad=4)),
+    doc="Paper §3 (CIFAR10-LT, ResNet-32): SGD 0.1, momentum 0.9, wd 1e-4, 300 epochs, ×0.1 at 220 and 260; α by SGD 0.05 "
+        "(same momentum, wd, decay) from epoch 120 on an 80/20 split; batch 128, 5 LR warm-up epochs and an α-step every 30 "
+        "iterations from the authors' config (configs/cifar10); last epoch evaluated")
+
+# %% ../nbs/13_autobalance.ipynb 86
+@register_method('autobalance', *AB_HPS, spec=AUTOBALANCE_DIGITS.spec, title='AutoBalance', smoke=dict(epochs=4, hidden=(8,)))
+def autobalance(split, spec, *, seed=0, groups=False, search_epochs=None, arch='mlp', hidden=(64,), dropout=0., **hp):
+    "AutoBalance (Algorithm 1): search α, retrain with α*, return the retrained model as an `AutoBalancePredictor`."
     g, gv = (np.asarray(split.meta['g_tr']), np.asarray(split.meta['g_va'])) if groups else (None, None)
-    model, inf = autobalance_fit(lambda: MLP(Xtr.shape[1], list(hidden), C), Xtr, ytr, g=g, X_val=Xva, y_val=yva, g_val=gv,
-                                 seed=seed, lr=lr, weight_decay=weight_decay, batch_size=batch_size, **hp)
-    if info is not None: info.update(inf, model=model)
-    return ModelPredictor(model)
+    return autobalance_fit(lambda: make_model(split, arch=arch, hidden=hidden, dropout=dropout), split.Xtr, split.ytr, g=g,
+                           X_val=split.Xva, y_val=split.yva, g_val=gv, spec=spec, seed=seed,
+                           search_spec=None if search_epochs is None else spec.replace(epochs=search_epochs), **hp)

@@ -12,39 +12,43 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from torch import Tensor
-from .core import set_seed, check_hp, class_counts, progress, init_threads
+from .core import set_seed, class_counts, progress as _progress
 from .losses import focal_loss, ldam_loss, DRW, logit_adjusted_loss, vs_loss
-from .train import MLP, fit, predict_proba, register_method, run_method, train_mlp, smote_resample, TRAIN_DEFAULTS, ModelPredictor
-from .metrics import binary_report, average_precision
+from .train import (MLP, TrainSpec, Trainer, Step, Callback, HP, num, MLP_HPS, MLP_SPEC, SPEC_FIELDS, Preset,
+                            register_method, get_method, run_method, predict_proba, train_mlp, smote_resample, ModelPredictor)
+from .metrics import binary_report
 
 # %% auto 0
-__all__ = ['STACK_METHODS', 'GRID_HIDDENS', 'GRID_LRS', 'ADULT_HP', 'focal_method', 'la_method', 'vs_method', 'CosineHead',
-           'ldam_method', 'MLPStack', 'stacked_average_precision', 'fit_stack', 'keel_runs', 'select_configs',
-           'keel_baselines', 'adult_baselines']
+__all__ = ['KEEL_SPEC', 'STACK_METHODS', 'GRID_HIDDENS', 'GRID_LRS', 'BASELINES_ADULT', 'focal_method', 'la_method', 'vs_method',
+           'CosineHead', 'ldam_method', 'MLPStack', 'stacked_average_precision', 'StackAdam', 'StackStep',
+           'StackSelect', 'fit_stack', 'keel_runs', 'select_configs', 'keel_baselines', 'adult_baselines']
 
 # %% ../nbs/07_baselines.ipynb 5
-@register_method('focal')
-def focal_method(split, *, seed:int=0,
-                 alpha=0.25, # weight of the positive class (binary); ignored (None) for more than 2 classes
-                 phi:float=2.0, # focusing parameter
-                 **hp):
+_SMOKE = dict(epochs=3)
+
+@register_method('focal', *MLP_HPS, HP('alpha', 0.25, 'weight of the positive class (binary; None: unweighted); ignored for more than 2 classes', num(0, 1, none=True)),
+                 HP('phi', 2.0, 'focusing parameter', num(0)), spec=MLP_SPEC, title='Focal', smoke=_SMOKE)
+def focal_method(split, spec, *, seed=0, alpha=0.25, phi=2.0, **net):
     "MLP trained with the α-balanced focal loss (Lin et al. 2017)."
     if split.n_classes > 2: alpha = None
-    return ModelPredictor(train_mlp(split, seed=seed, loss_fn=partial(focal_loss, alpha=alpha, phi=phi), **hp))
+    return ModelPredictor(train_mlp(split, spec, seed=seed, loss_fn=partial(focal_loss, alpha=alpha, phi=phi), **net))
 
-@register_method('la')
-def la_method(split, *, seed:int=0, tau:float=1., **hp):
+_TAU = HP('tau', 1., 'strength of the additive log-prior adjustment (0: none)', num())
+
+@register_method('la', *MLP_HPS, _TAU, spec=MLP_SPEC, title='LA', smoke=_SMOKE)
+def la_method(split, spec, *, seed=0, tau=1., **net):
     "MLP trained with the logit-adjusted loss, priors from the training part (Menon et al. 2021)."
     pri = class_counts(split.ytr, split.n_classes)
-    return ModelPredictor(train_mlp(split, seed=seed, loss_fn=partial(logit_adjusted_loss, priors=pri, tau=tau), **hp))
+    return ModelPredictor(train_mlp(split, spec, seed=seed, loss_fn=partial(logit_adjusted_loss, priors=pri, tau=tau), **net))
 
-@register_method('vs')
-def vs_method(split, *, seed:int=0, gamma:float=0.2, tau:float=1., **hp):
+@register_method('vs', *MLP_HPS, HP('gamma', 0.2, 'exponent of the multiplicative logit scaling (0: none)', num(0)), _TAU,
+                 spec=MLP_SPEC, title='VS', smoke=_SMOKE)
+def vs_method(split, spec, *, seed=0, gamma=0.2, tau=1., **net):
     "MLP trained with the vector-scaling loss (Kini et al. 2021)."
     cnt = class_counts(split.ytr, split.n_classes)
-    return ModelPredictor(train_mlp(split, seed=seed, loss_fn=partial(vs_loss, counts=cnt, gamma=gamma, tau=tau), **hp))
+    return ModelPredictor(train_mlp(split, spec, seed=seed, loss_fn=partial(vs_loss, counts=cnt, gamma=gamma, tau=tau), **net))
 
-# %% ../nbs/07_baselines.ipynb 11
+# %% ../nbs/07_baselines.ipynb 12
 class CosineHead(nn.Module):
     "Linear head on L2-normalised features with L2-normalised class weights: logits in [-1, 1]."
     def __init__(self, d:int, # input features
@@ -53,23 +57,21 @@ class CosineHead(nn.Module):
         self.weight = nn.Parameter(torch.empty(n_classes, d).uniform_(-1, 1) / math.sqrt(d))
     def forward(self, x:Tensor) -> Tensor: return F.normalize(x, dim=-1) @ F.normalize(self.weight, dim=-1).T
 
-@register_method('ldam')
-def ldam_method(split, *, seed:int=0, max_m:float=0.5, s:float=30.,
-                drw_frac:float=0.8, # DRW starts at this fraction of the epochs
-                beta:float=0.9999, # effective-number parameter of the DRW weights
-                hidden=TRAIN_DEFAULTS['hidden'], **hp):
-    "MLP with a cosine head trained with LDAM and deferred re-weighting (Cao et al. 2019)."
-    check_hp('drw_frac', drw_frac, lo=0, hi=1)
-    kw = {**{k: v for k, v in TRAIN_DEFAULTS.items() if k != 'hidden'}, **hp}
-    kw.setdefault('select', 'ap' if split.n_classes == 2 else 'bacc'); kw.setdefault('progress', False)
-    cnt = class_counts(split.ytr, split.n_classes)
-    set_seed(seed); model = MLP(split.n_features, list(hidden), split.n_classes)
-    model.head = CosineHead(model.d_feat, split.n_classes)
-    loss = DRW(cnt, start_epoch=int(drw_frac * kw['epochs']), beta=beta, loss=partial(ldam_loss, counts=cnt, max_m=max_m, s=s))
-    fit(model, split.Xtr, split.ytr, loss_fn=loss, X_val=split.Xva, y_val=split.yva, seed=seed, **kw)
-    return ModelPredictor(model)
+def _cosine_head(model:nn.Module, n_classes:int) -> nn.Module:
+    "Replace `model.head` by a `CosineHead` on its `d_feat` features."
+    model.head = CosineHead(model.d_feat, n_classes); return model
 
-# %% ../nbs/07_baselines.ipynb 15
+@register_method('ldam', *MLP_HPS, HP('max_m', 0.5, 'largest LDAM margin (rarest class)', num(0)),
+                 HP('s', 30., 'logit scale', num(0, open_lo=True)), HP('drw_frac', 0.8, 'DRW starts at this fraction of the epochs', num(0, 1)),
+                 HP('beta', 0.9999, 'effective-number parameter of the DRW weights', num(0, 1, open_hi=True)),
+                 spec=MLP_SPEC, title='LDAM', smoke=_SMOKE)
+def ldam_method(split, spec, *, seed=0, max_m=0.5, s=30., drw_frac=0.8, beta=0.9999, **net):
+    "MLP with a cosine head trained with LDAM and deferred re-weighting (Cao et al. 2019)."
+    cnt = class_counts(split.ytr, split.n_classes)
+    loss = DRW(cnt, start_epoch=int(drw_frac * spec.epochs), beta=beta, loss=partial(ldam_loss, counts=cnt, max_m=max_m, s=s))
+    return ModelPredictor(train_mlp(split, spec, seed=seed, loss_fn=loss, model_fn=partial(_cosine_head, n_classes=split.n_classes), **net))
+
+# %% ../nbs/07_baselines.ipynb 16
 class MLPStack(nn.Module):
     "K independent `MLP`s with equal layer sizes, evaluated together: `(K, n, d) -> (K, n, C)` logits."
     def __init__(self, models:list): # `imbal_nb.train.MLP` instances (ReLU, no dropout)
@@ -101,7 +103,7 @@ class MLPStack(nn.Module):
             for lin, W, b in zip(self._linears(m), self.W, self.b): lin.weight.copy_(W[k].T); lin.bias.copy_(b[k, 0])
         return m
 
-# %% ../nbs/07_baselines.ipynb 19
+# %% ../nbs/07_baselines.ipynb 20
 def stacked_average_precision(y:Tensor, # binary labels (K, n), padding 0
                               s:Tensor, # scores (K, n), padding -inf
                              ) -> Tensor:
@@ -115,7 +117,7 @@ def stacked_average_precision(y:Tensor, # binary labels (K, n), padding 0
     rank = torch.arange(1, s.shape[1] + 1, device=s.device, dtype=torch.float64)
     return (torch.where(end, tp - prev, torch.zeros_like(tp)) * tp / rank).sum(1) / tp[:, -1].clamp(min=1)
 
-# %% ../nbs/07_baselines.ipynb 23
+# %% ../nbs/07_baselines.ipynb 24
 def _pad(arrs, fill=0., dtype=torch.float32):
     "Stack arrays of different lengths into (K, n_max, ...) plus a (K, n_max) validity mask."
     n = max(len(a) for a in arrs)
@@ -136,107 +138,122 @@ def _balanced_index(y:Tensor, mask:Tensor, C:int, per:int, g:torch.Generator) ->
         out.append(torch.where((cnt >= per)[:, None], wo, wr))
     return torch.cat(out, 1)
 
-# %% ../nbs/07_baselines.ipynb 26
+# %% ../nbs/07_baselines.ipynb 27
+class StackAdam(torch.optim.Optimizer):
+    "Adam with a learning-rate vector `(K,)`: entry k scales slice k (model k) of every stacked parameter."
+    def __init__(self, params, lr, # per-model learning rates, shape (K,)
+                 betas=(0.9, 0.999), eps:float=1e-8):
+        super().__init__(params, dict(lr=torch.as_tensor(lr, dtype=torch.float32), betas=tuple(betas), eps=eps))
+
+    @torch.no_grad()
+    def step(self, closure=None):
+        for g in self.param_groups:
+            (b1, b2), eps = g['betas'], g['eps']
+            for p in g['params']:
+                if p.grad is None: continue
+                st = self.state[p]
+                if not st: st.update(t=0, m=torch.zeros_like(p), v=torch.zeros_like(p))
+                st['t'] += 1; t, a, v = st['t'], st['m'], st['v']
+                a.mul_(b1).add_(p.grad, alpha=1 - b1); v.mul_(b2).addcmul_(p.grad, p.grad, value=1 - b2)
+                denom = (v.sqrt() / math.sqrt(1 - b2**t)).add_(eps)
+                p.sub_(g['lr'].to(p.device).view(-1, *[1] * (p.ndim - 1)) / (1 - b1**t) * a / denom)
+
+# %% ../nbs/07_baselines.ipynb 32
+class StackStep(Step):
+    "One full-batch step of K stacked models: masked mean loss per model, summed; optional class-balanced draws (RS)."
+    def __init__(self, mask:Tensor, # (K, n): True on real rows, False on padding
+                 lr, # per-model learning rates (K,)
+                 *, loss_fn=None, # `f(logits (m, C), y (m,), reduction='none')`; default cross-entropy
+                 balanced:bool=False, # draw a class-balanced batch per model every epoch
+                 seed:int=0): # seeds the draws' generator
+        self.mask, self.lr, self.balanced = mask, torch.as_tensor(lr, dtype=torch.float32), balanced
+        self.loss_fn, self.g = loss_fn or F.cross_entropy, torch.Generator().manual_seed(seed)
+    def optimizers(self, tr): return [StackAdam(tr.model.parameters(), self.lr, betas=tr.spec.betas)]
+    def state(self): return {'g': self.g.get_state()}
+    def load_state(self, d):
+        if d: self.g.set_state(d['g'])
+    def before_fit(self, tr):
+        self.C, self.ycpu, self.mcpu = tr.model.b[-1].shape[-1], tr.y.cpu(), self.mask.cpu()
+        self.mask, self.per = self.mask.to(tr.device), int(self.mcpu.sum(1).min()) // self.C
+    def __call__(self, tr, xb, yb):
+        mb = self.mask
+        if self.balanced:   # drawn on the CPU generator, then moved: the same draws on every device
+            ix = _balanced_index(self.ycpu, self.mcpu, self.C, self.per, self.g).to(tr.device)
+            xb, yb = xb.gather(1, ix[..., None].expand(-1, -1, xb.shape[-1])), yb.gather(1, ix)
+            mb = torch.ones(ix.shape, dtype=torch.bool, device=tr.device)
+        with tr.autocast(): z = tr.model(xb)
+        per = self.loss_fn(z.reshape(-1, self.C), yb.reshape(-1), reduction='none').reshape(yb.shape)
+        loss = ((per * mb).sum(1) / mb.sum(1)).sum()
+        tr.backward(loss); return loss
+
+# %% ../nbs/07_baselines.ipynb 35
+class StackSelect(Callback):
+    "Per-model best epoch of a stack by validation AP (ties: `spec.ties`); restores each model's best at the end."
+    order = 10
+    def __init__(self, Xv:Tensor, yv:Tensor, mv:Tensor, # padded validation inputs (K, n, d), labels (K, n), mask (K, n)
+                 *, restore:bool=True): # False: keep the last epoch (the best epochs are still recorded)
+        self.Xv, self.yv, self.mv, self.restore = Xv, yv, mv, restore
+    def before_fit(self, tr):
+        d = tr.device; self.Xv, self.yv, self.mv = self.Xv.to(d), self.yv.to(d), self.mv.to(d); K = len(self.yv)
+        self.best = torch.full((K,), -math.inf, dtype=torch.float64, device=d); self.best_ce = torch.full_like(self.best, math.inf)
+        self.best_ep, self.val = torch.zeros(K, dtype=torch.long, device=d), []
+        self.best_p = [p.detach().clone() for p in tr.model.parameters()]
+    def after_epoch(self, tr):
+        yv, mv, t = self.yv, self.mv, tr.spec.ties
+        with torch.no_grad():
+            zv = tr.model(self.Xv).double(); C = zv.shape[-1]
+            ap = stacked_average_precision(yv, (zv[..., 1] - zv[..., 0]).masked_fill(~mv, -math.inf))
+            ce = (F.cross_entropy(zv.reshape(-1, C), yv.reshape(-1), reduction='none').reshape(yv.shape) * mv).sum(1) / mv.sum(1)
+            better = ((ap > self.best) | ((ap == self.best) & (ce < self.best_ce))) if t == 'loss' else (ap > self.best if t == 'first' else ap >= self.best)
+            self.best, self.best_ce = torch.where(better, ap, self.best), torch.where(better, ce, self.best_ce); self.best_ep[better] = tr.epoch
+            for bp, p in zip(self.best_p, tr.model.parameters()): bp.copy_(torch.where(better.view(-1, *[1] * (p.ndim - 1)), p, bp))
+            self.val.append(ap.cpu().numpy())
+    def after_fit(self, tr):
+        if self.restore:
+            with torch.no_grad():
+                for bp, p in zip(self.best_p, tr.model.parameters()): p.copy_(bp)
+        val = np.stack(self.val, 1)
+        tr.hist.update(val=val, mean_val=val.mean(1), best_val=self.best.cpu().numpy(), best_epoch=self.best_ep.cpu().numpy())
+
+# %% ../nbs/07_baselines.ipynb 38
+KEEL_SPEC = MLP_SPEC.replace(device='cpu')   # tiny stacked MLPs: the CPU beats kernel launches, and keeps the committed numbers
+
 def fit_stack(stack:MLPStack, # K models, trained in place
               Xs:list, ys:list, # K training sets (arrays (n_k, d), (n_k,)), binary labels
               Xvs:list, yvs:list, # K validation sets; the best epoch by validation AP is kept per model
-              *, lr=1e-2, # learning rate: float or K values
-              epochs:int=200, betas=(0.9, 0.999), eps:float=1e-8,
+              *, spec:TrainSpec=KEEL_SPEC, # epochs, betas, ties, balanced (RS), select ('best' or 'last'), device, progress
+              lr=None, # learning rate: float or K values (default `spec.lr`)
               loss_fn=None, # `f(logits (m, C), y (m,), reduction='none')`; default cross-entropy
-              balanced:bool=False, # RS: a class-balanced full batch drawn every epoch
-              ties:str='loss', # equal validation AP: 'loss' keeps the epoch with lower validation CE (as `fit`), 'first' the earliest
-              seed:int=0, progress_bar:bool=False,
+              seed:int=0, # seeds the trainer and the balanced draws
              ) -> dict:
-    "Full-batch Adam on K MLPs at once; keeps each model's best-validation-AP epoch; returns the history."
-    check_hp('epochs', epochs, lo=1, integer=True)
-    if ties not in ('loss', 'first'): raise ValueError(f"ties must be 'loss' or 'first', got {ties!r}")
+    "Full-batch Adam on K MLPs at once with the `Trainer`; keeps each model's best-validation-AP epoch; returns the history."
     K = stack.K
     if not (len(Xs) == len(ys) == len(Xvs) == len(yvs) == K): raise ValueError(f"need {K} training and validation sets")
-    lr = torch.as_tensor(np.broadcast_to(np.asarray(lr, dtype=np.float32), (K,)).copy())
+    if spec.optimizer != 'adam' or spec.weight_decay or spec.clip is not None or spec.metric not in ('auto', 'ap') or spec.select == 'every':
+        raise ValueError("the stacked trainer runs Adam without weight decay or clipping, selected by validation AP ('best' or 'last')")
+    lr = torch.as_tensor(np.broadcast_to(np.asarray(spec.lr if lr is None else lr, dtype=np.float32), (K,)).copy())
     if (lr <= 0).any(): raise ValueError(f"lr must be positive, got {lr.tolist()}")
-    X, mask = _pad(Xs); y, _ = _pad(ys, 0, torch.int64); Xv, _ = _pad(Xvs); yv, mv = _pad(yvs, 0, torch.int64)
     C = stack.b[-1].shape[-1]
+    if C != 2: raise ValueError(f"the stacked trainer selects by binary AP; the models have {C} classes")
     if any(len(np.unique(a)) < C for a in ys): raise ValueError("every training set needs all classes")
-    loss_fn = loss_fn or (lambda z, t, reduction: F.cross_entropy(z, t, reduction=reduction))
-    g = torch.Generator().manual_seed(seed)
-    per = min(len(a) for a in ys) // C
-    params = list(stack.parameters())
-    m1 = [torch.zeros_like(p) for p in params]; m2 = [torch.zeros_like(p) for p in params]
-    best = torch.full((K,), -math.inf, dtype=torch.float64); best_ce = torch.full((K,), math.inf, dtype=torch.float64)
-    best_ep = torch.zeros(K, dtype=torch.long)
-    best_p = [p.detach().clone() for p in params]
-    hist = {'val': []}
-    for ep in (progress(range(epochs), desc='epochs') if progress_bar else range(epochs)):
-        if balanced:
-            ix = _balanced_index(y, mask, C, per, g)
-            Xb, yb, mb = X.gather(1, ix[..., None].expand(-1, -1, X.shape[-1])), y.gather(1, ix), torch.ones(ix.shape, dtype=torch.bool)
-        else: Xb, yb, mb = X, y, mask
-        z = stack(Xb)
-        per_s = loss_fn(z.reshape(-1, C), yb.reshape(-1), reduction='none').reshape(yb.shape)
-        loss = ((per_s * mb).sum(1) / mb.sum(1)).sum()
-        for p in params: p.grad = None
-        loss.backward()
-        with torch.no_grad():
-            b1, b2 = betas; t = ep + 1
-            for p, a, v in zip(params, m1, m2):
-                a.mul_(b1).add_(p.grad, alpha=1 - b1); v.mul_(b2).addcmul_(p.grad, p.grad, value=1 - b2)
-                denom = (v.sqrt() / math.sqrt(1 - b2**t)).add_(eps)
-                p.sub_(lr.view(-1, *[1] * (p.ndim - 1)) / (1 - b1**t) * a / denom)
-            zv = stack(Xv).double()
-            ap = stacked_average_precision(yv, (zv[..., 1] - zv[..., 0]).masked_fill(~mv, -math.inf))
-            ce = (F.cross_entropy(zv.reshape(-1, C), yv.reshape(-1), reduction='none').reshape(yv.shape) * mv).sum(1) / mv.sum(1)
-            better = (ap > best) | ((ap == best) & (ce < best_ce)) if ties == 'loss' else ap > best
-            best, best_ce = torch.where(better, ap, best), torch.where(better, ce, best_ce); best_ep[better] = ep
-            for bp, p in zip(best_p, params): bp.copy_(torch.where(better.view(-1, *[1] * (p.ndim - 1)), p, bp))
-            hist['val'].append(ap.numpy())
-    with torch.no_grad():
-        for bp, p in zip(best_p, params): p.copy_(bp)
-    hist.update(best_val=best.numpy(), best_epoch=best_ep.numpy(), val=np.stack(hist['val'], 1))
-    hist['mean_val'] = hist['val'].mean(1)
-    return hist
+    X, mask = _pad(Xs); y, _ = _pad(ys, 0, torch.int64); Xv, _ = _pad(Xvs); yv, mv = _pad(yvs, 0, torch.int64)
+    step = StackStep(mask, lr, loss_fn=loss_fn, balanced=spec.balanced, seed=seed)
+    sel = StackSelect(Xv, yv, mv, restore=spec.select == 'best')
+    tr = Trainer(stack, spec.replace(batch_size=None, balanced=False, select='last'), step=step, callbacks=[sel], seed=seed)
+    return tr.fit(X, y)
 
-# %% ../nbs/07_baselines.ipynb 31
+# %% ../nbs/07_baselines.ipynb 44
 STACK_METHODS = ('ce', 'rs', 'smote', 'focal', 'la', 'vs')
 
 def _method_data(method, s, seed):
-    "Training data and loss of one fold for a stacked method."
-    Xtr, ytr = s.Xtr, s.ytr
-    if method == 'smote': Xtr, ytr = smote_resample(Xtr, ytr, ratio='double', seed=seed)
+    "Training data and per-row loss of one fold for a stacked method, with the registered method's default hyperparameters."
+    hp = {k: h.default for k, h in get_method(method).hps.items()}; Xtr, ytr = s.Xtr, s.ytr
+    if method == 'smote': Xtr, ytr = smote_resample(Xtr, ytr, ratio=hp['ratio'], k_neighbors=hp['k_neighbors'], seed=seed)
     cnt = class_counts(s.ytr, 2)
-    loss = {'focal': partial(focal_loss, alpha=0.25, phi=2.), 'la': partial(logit_adjusted_loss, priors=cnt),
-            'vs': partial(vs_loss, counts=cnt, gamma=0.2, tau=1.)}.get(method)
-    return Xtr, ytr, loss
-
-def keel_runs(splits:dict, # {data set name: list of `Split` (the folds)}
-              *, methods=('ce', 'rs', 'smote', 'focal'), # any of `STACK_METHODS`
-              hiddens=((64,),), # architectures (hidden widths) to try
-              lrs=(1e-2,), # learning rates to try
-              epochs:int=200, seed:int=0, progress_bar:bool=True,
-              ties:str='loss', # best-epoch tie rule of `fit_stack`
-             ) -> pd.DataFrame:
-    "One row per (data set, method, fold, architecture, lr): validation AP, best epoch and test metrics."
-    bad = set(methods) - set(STACK_METHODS)
-    if bad: raise ValueError(f"unknown stacked method(s) {sorted(bad)}; choose from {STACK_METHODS}")
-    rows, jobs = [], [(n, m, h) for n in splits for m in methods for h in hiddens]
-    for name, method, hidden in (progress(jobs, desc='keel') if progress_bar else jobs):
-        folds = splits[name]
-        data = [_method_data(method, s, seed) for s in folds]
-        cfg = [(k, lr) for k in range(len(folds)) for lr in lrs]
-        set_seed(seed); init = MLP(folds[0].n_features, list(hidden), 2)
-        stack = MLPStack([copy.deepcopy(init) for _ in cfg])
-        loss_fn = None if data[0][2] is None else _PerModelLoss([data[k][2] for k, _ in cfg])
-        t0 = time.time()
-        h = fit_stack(stack, [data[k][0] for k, _ in cfg], [data[k][1] for k, _ in cfg],
-                      [folds[k].Xva for k, _ in cfg], [folds[k].yva for k, _ in cfg], lr=[lr for _, lr in cfg],
-                      epochs=epochs, loss_fn=loss_fn, balanced=method == 'rs', ties=ties, seed=seed)
-        dt = time.time() - t0
-        with torch.no_grad():
-            Xte, mte = _pad([folds[k].Xte for k, _ in cfg]); zt = stack(Xte).double().softmax(-1)[..., 1].numpy()
-        for j, (k, lr) in enumerate(cfg):
-            rep = binary_report(folds[k].yte, zt[j, :len(folds[k].yte)])
-            rows.append(dict(dataset=name, method=method, fold=k, seed=seed, hidden='-'.join(map(str, hidden)), lr=lr,
-                             val_ap=float(h['best_val'][j]), val_ap_mean=float(h['mean_val'][j]), best_epoch=int(h['best_epoch'][j]), **rep, fit_s=dt / len(cfg)))
-    return pd.DataFrame(rows)
+    if method == 'focal': return Xtr, ytr, partial(focal_loss, alpha=hp['alpha'], phi=hp['phi'])
+    if method == 'la': return Xtr, ytr, partial(logit_adjusted_loss, priors=cnt, tau=hp['tau'])
+    if method == 'vs': return Xtr, ytr, partial(vs_loss, counts=cnt, gamma=hp['gamma'], tau=hp['tau'])
+    return Xtr, ytr, None
 
 class _PerModelLoss:
     "Apply loss k to model k's rows of a flattened (K*n, C) batch (losses that depend on the fold's class counts)."
@@ -245,6 +262,40 @@ class _PerModelLoss:
         K = len(self.losses); zz, yy = z.reshape(K, -1, z.shape[-1]), y.reshape(K, -1)
         return torch.stack([f(zz[k], yy[k], reduction='none') for k, f in enumerate(self.losses)]).reshape(-1)
 
+# %% ../nbs/07_baselines.ipynb 46
+def keel_runs(splits:dict, # {data set name: list of `Split` (the folds)}
+              *, methods=('ce', 'rs', 'smote', 'focal'), # any of `STACK_METHODS`
+              hiddens=((64,),), # architectures (hidden widths) to try
+              lrs=None, # learning rates to try (default `(spec.lr,)`)
+              spec:TrainSpec=KEEL_SPEC, # the protocol of every fit; `spec.progress` shows a bar over the stacks
+              seed:int=0,
+              **kw): # `TrainSpec` knobs changing `spec` (`epochs`, `ties`, `progress`, ...)
+    "One row per (data set, method, fold, architecture, lr): validation AP, best epoch and test metrics."
+    bad = set(methods) - set(STACK_METHODS)
+    if bad: raise ValueError(f"unknown stacked method(s) {sorted(bad)}; choose from {STACK_METHODS}")
+    spec = spec.replace(**kw); lrs = (spec.lr,) if lrs is None else tuple(lrs)
+    rows, jobs = [], [(n, m, h) for n in splits for m in methods for h in hiddens]
+    for name, method, hidden in _progress(jobs, disable=not spec.progress, desc='keel'):
+        folds = splits[name]
+        data = [_method_data(method, s, seed) for s in folds]
+        cfg = [(k, lr) for k in range(len(folds)) for lr in lrs]
+        set_seed(seed); init = MLP(folds[0].n_features, list(hidden), 2)
+        stack = MLPStack([copy.deepcopy(init) for _ in cfg])
+        loss_fn = None if data[0][2] is None else _PerModelLoss([data[k][2] for k, _ in cfg])
+        t0 = time.time()
+        h = fit_stack(stack, [data[k][0] for k, _ in cfg], [data[k][1] for k, _ in cfg], [folds[k].Xva for k, _ in cfg],
+                      [folds[k].yva for k, _ in cfg], lr=[lr for _, lr in cfg], loss_fn=loss_fn, seed=seed,
+                      spec=spec.replace(balanced=method == 'rs', progress=False))
+        dt = time.time() - t0
+        with torch.no_grad():
+            Xte, _ = _pad([folds[k].Xte for k, _ in cfg]); zt = stack(Xte.to(stack.W[0].device)).double().softmax(-1)[..., 1].cpu().numpy()
+        for j, (k, lr) in enumerate(cfg):
+            rep = binary_report(folds[k].yte, zt[j, :len(folds[k].yte)])
+            rows.append(dict(dataset=name, method=method, fold=k, seed=seed, hidden='-'.join(map(str, hidden)), lr=lr,
+                             val_ap=float(h['best_val'][j]), val_ap_mean=float(h['mean_val'][j]), best_epoch=int(h['best_epoch'][j]), **rep, fit_s=dt / len(cfg)))
+    return pd.DataFrame(rows)
+
+# %% ../nbs/07_baselines.ipynb 48
 def select_configs(df:pd.DataFrame, # rows from `keel_runs`
                    *, per:str='fold', # 'fold': best config per fold; 'dataset': one config per data set (mean over its folds)
                   ) -> pd.DataFrame:
@@ -263,47 +314,51 @@ def select_configs(df:pd.DataFrame, # rows from `keel_runs`
     sel['n_configs'] = df.groupby(key, sort=False)['ap'].transform('size').loc[sel.index]
     return sel.sort_values(key, kind='stable').reset_index(drop=True)
 
-# %% ../nbs/07_baselines.ipynb 41
+# %% ../nbs/07_baselines.ipynb 58
 GRID_HIDDENS = tuple((w,) * d for d in (1, 2, 3) for w in (16, 32, 64, 128))
 GRID_LRS = (1e-1, 1e-2, 1e-3)
 
+
 def keel_baselines(*, names=None, # KEEL sets (default: the paper's 22)
                    methods=('ce', 'rs', 'smote', 'focal'),
-                   protocol:str='fixed', # 'fixed' (64 units, lr 1e-2), 'fixed/first' (same, first-best epoch on AP ties) or 'grid' (36 configurations)
-                   epochs:int=200, n_folds:int=4, seed:int=0, progress_bar:bool=True,
+                   protocol:str='fixed', # 'fixed' (the `ce` method's MLP and `KEEL_SPEC`), 'fixed/first' (same, first-best epoch on AP ties) or 'grid' (36 configurations)
+                   n_folds:int=4, seed:int=0,
                    runs:pd.DataFrame|None=None, # precomputed `keel_runs` rows of this protocol (skips training)
-                  ) -> pd.DataFrame:
+                   **kw): # `TrainSpec` knobs of `keel_runs` (`epochs`, `progress`, ...)
     "KEEL baselines: one row per (data set, method, fold) and selection rule, with the selected configuration."
     if protocol not in ('fixed', 'fixed/first', 'grid'): raise ValueError(f"protocol must be 'fixed', 'fixed/first' or 'grid', got {protocol!r}")
     if runs is None:
         from imbal_nb.data import KEEL_22, load_keel, keel_cv_splits
         names = list(names or KEEL_22)
         splits = {n: keel_cv_splits(*load_keel(n), n_folds=n_folds, seed=seed, name=n) for n in names}
-        kw = dict(hiddens=GRID_HIDDENS, lrs=GRID_LRS) if protocol == 'grid' else dict(hiddens=((64,),), lrs=(1e-2,))
-        runs = keel_runs(splits, methods=methods, epochs=epochs, seed=seed, progress_bar=progress_bar,
-                         ties='first' if protocol == 'fixed/first' else 'loss', **kw)
+        grid = dict(hiddens=GRID_HIDDENS, lrs=GRID_LRS) if protocol == 'grid' else dict(hiddens=(get_method('ce').hps['hidden'].default,))
+        if protocol == 'fixed/first': kw['ties'] = 'first'
+        runs = keel_runs(splits, methods=methods, seed=seed, **grid, **kw)
     if protocol != 'grid': return select_configs(runs).assign(protocol=protocol)
     return pd.concat([select_configs(runs, per=p).assign(protocol=f'grid/{p}') for p in ('fold', 'dataset')], ignore_index=True)
 
-# %% ../nbs/07_baselines.ipynb 54
-ADULT_HP = dict(hidden=(128, 16), lr=1e-3, betas=(0.5, 0.999), batch_size=128, epochs=200)
+# %% ../nbs/07_baselines.ipynb 72
+BASELINES_ADULT = Preset('baselines_adult', 'ce', spec=TrainSpec(epochs=200, batch_size=128, lr=1e-3, betas=(0.5, 0.999)),
+                         hp=dict(hidden=(128, 16)), doc="EG paper, Adult Table 1: MLP [128, 16], Adam 1e-3, betas (0.5, 0.999), batch 128, 200 epochs, best validation AP")
+
+def _adult_fit(m, sp, seed, kw):
+    "Test probabilities of method `m` (or 'potential': CE on the potential training set) under `BASELINES_ADULT`."
+    base = {**{f: getattr(BASELINES_ADULT.spec, f) for f in SPEC_FIELDS}, **BASELINES_ADULT.hp, **kw, 'progress': False}
+    if m != 'potential': return run_method(m, sp, seed=seed, **base)
+    spec, hp = get_method('ce').resolve(None, **base); Xp, yp = sp.meta['potential']
+    return predict_proba(train_mlp(sp, spec, seed=seed, Xtr=Xp, ytr=yp, **hp), sp.Xte)
 
 def adult_baselines(*, irs=(50, 100, 200), methods=('ce', 'rs', 'smote', 'focal', 'potential'), seeds=(0,),
-                    progress_bar:bool=True,
+                    progress:bool=False, # a bar over the (IR, seed, method) jobs
                     load=None, # `load(ir=, seed=) -> Split` with `meta['potential']`; default `imbal_nb.data.load_adult`
-                    **hp) -> pd.DataFrame:
+                    **kw) -> pd.DataFrame: # `TrainSpec` knobs and hyperparameters changing `BASELINES_ADULT` for every method
     "Adult at each IR: one row per (IR, method, seed) with the test metrics."
     if load is None: from imbal_nb.data import load_adult as load
-    hp = {**ADULT_HP, **hp}; rows = []
+    rows, cache = [], {}
     jobs = [(ir, s, m) for ir in irs for s in seeds for m in methods]
-    cache = {}
-    for ir, s, m in (progress(jobs, desc='adult') if progress_bar else jobs):
+    for ir, s, m in _progress(jobs, disable=not progress, desc='adult'):
         if (ir, s) not in cache: cache = {(ir, s): load(ir=ir, seed=s)}
-        sp = cache[(ir, s)]; t0 = time.time()
-        if m == 'potential':
-            Xp, yp = sp.meta['potential']
-            p = predict_proba(train_mlp(sp, seed=s, Xtr=Xp, ytr=yp, **hp), sp.Xte)
-        else: p = run_method(m, sp, seed=s, **hp)
+        sp = cache[(ir, s)]; t0 = time.time(); p = _adult_fit(m, sp, s, kw)
         rows.append(dict(dataset=sp.name, ir=ir, method=m, seed=s, **binary_report(sp.yte, p[:, 1]),
                          n_pos_train=int(sp.ytr.sum()), n_pos_test=int(sp.yte.sum()), fit_s=time.time() - t0))
     return pd.DataFrame(rows)

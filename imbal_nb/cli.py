@@ -4,65 +4,57 @@
 
 # %% ../nbs/06_cli.ipynb 2
 from __future__ import annotations
-import argparse, importlib, json, sys, time
+import argparse, json, sys, time
 from pathlib import Path
 import numpy as np
 import pandas as pd
-from .core import init_threads, progress
-from .train import METHODS, run_method
+from .core import init_threads
+from .data import dataset_splits, split_specs
+from .metrics import score_run
+from .train import METHODS, PRESETS, get_method, run_method
+from .methods import load_methods
 
 # %% auto 0
-__all__ = ['METHOD_MODULES', 'DEFAULT_DATA', 'DEFAULT_METHODS', 'load_methods', 'score_run', 'bench', 'summary', 'plot_pr_curves',
-           'bench_parser', 'split_specs', 'bench_main', 'main']
+__all__ = ['DEFAULT_DATA', 'DEFAULT_METHODS', 'bench', 'summary', 'plot_pr_curves', 'bench_parser', 'describe_methods',
+           'bench_main', 'main']
 
-# %% ../nbs/06_cli.ipynb 5
-METHOD_MODULES = ['imbal_nb.train', 'imbal_nb.baselines', 'imbal_nb.eg', 'imbal_nb.dvaan',
-                  'imbal_nb.autobalance', 'imbal_nb.lct']
-
-def load_methods() -> list[str]:
-    "Import every method module present in the package and return the sorted method names."
-    for mod in METHOD_MODULES:
-        try: importlib.import_module(mod)
-        except ModuleNotFoundError as e:
-            if e.name != mod: raise
-    return sorted(METHODS)
+# %% ../nbs/06_cli.ipynb 7
+def _run_kw(methods, hp, preset, device, progress):
+    "Keywords of each method's runs: hyperparameters ('all' then per method), preset, device, progress."
+    presets = [preset] if isinstance(preset, str) else list(preset or [])
+    for p in presets:
+        if p not in PRESETS: raise ValueError(f"unknown preset {p!r}; known: {', '.join(sorted(PRESETS)) or 'none'}")
+    by = {PRESETS[p].method: p for p in presets}
+    if len(by) < len(presets): raise ValueError(f"two presets for one method: {presets}")
+    if bad := sorted(set(by) - set(methods)): raise ValueError(f"preset(s) for method(s) {bad} not in the methods run {methods}")
+    quiet = {} if progress else {'progress': False}
+    return {m: dict(preset=by.get(m), device=device, **{**hp.get('all', {}), **hp.get(m, {}), **quiet}) for m in methods}
 
 # %% ../nbs/06_cli.ipynb 8
-def score_run(y:np.ndarray, # true test labels (n,)
-              probs:np.ndarray, # predicted probabilities (n, C)
-             ) -> dict:
-    "All metrics of one run: `binary_report` for two classes, balanced accuracy/error and G-mean otherwise."
-    from imbal_nb.metrics import binary_report, balanced_accuracy, balanced_error, g_mean
-    if probs.shape[1] == 2: return binary_report(y, probs[:, 1])
-    yhat = probs.argmax(1)
-    return dict(bacc=balanced_accuracy(y, yhat), balanced_error=balanced_error(y, yhat), gmean=g_mean(y, yhat))
-
-# %% ../nbs/06_cli.ipynb 9
 def bench(data:list[str], # data specs, e.g. ['keel:yeast4', 'adult:ir=100']
           methods:list[str], # registered method names
           *, folds:int=4, seeds:int=1, # CV folds per data set and seeds per fold
-          hp:dict|None=None, # hyperparameters: {'all': {...}, 'method': {...}}
+          hp:dict|None=None, # hyperparameters and TrainSpec knobs: {'all': {...}, 'method': {...}}
+          preset:str|list[str]|None=None, # named protocol(s) (`imbal_nb.train.PRESETS`), each for its own method
+          device:str='auto', # 'auto', 'cpu' or 'cuda', for every method
           plots:str|None=None, # folder for PR-curve plots (binary tasks)
-          show:bool=True, # progress bar
+          progress:bool=True, # progress bars (False: none, the methods' included)
          ) -> pd.DataFrame:
     "Run every method on every data set × fold × seed; one row per run with all metrics and the wall time."
-    from imbal_nb.data import load_dataset
-    known = load_methods(); hp = hp or {}
-    bad = [m for m in methods if m not in known]
-    if bad: raise ValueError(f"unknown method(s) {bad}; registered: {', '.join(known)}")
-    rows, curves = [], {}
+    from imbal_nb.core import progress as bar
+    known = load_methods()
+    if bad := [m for m in methods if m not in known]: raise ValueError(f"unknown method(s) {bad}; registered: {', '.join(known)}")
+    kw, rows, curves = _run_kw(methods, hp or {}, preset, device, progress), [], {}
     jobs = [(d, s) for d in data for s in range(seeds)]
-    for spec, seed in (progress(jobs, desc='data×seed') if show else jobs):
-        for fold, split in enumerate(load_dataset(spec, n_folds=folds, seed=seed * folds)):  # seeds draw disjoint splits
+    for spec, seed in bar(jobs, desc='data×seed', disable=not progress):
+        for fold, split in enumerate(dataset_splits(spec, n_folds=folds, seed=seed)):
             for m in methods:
-                t0 = time.perf_counter()
-                p = run_method(m, split, seed=seed, **{**hp.get('all', {}), **hp.get(m, {})})
+                t0 = time.perf_counter(); p = run_method(m, split, seed=seed, **kw[m])
                 rows.append(dict(dataset=spec, method=m, fold=fold, seed=seed, **score_run(split.yte, p),
                                  time_s=time.perf_counter() - t0))
                 if p.shape[1] == 2: curves.setdefault((spec, m), []).append((split.yte, p[:, 1]))
-    df = pd.DataFrame(rows)
     if plots: plot_pr_curves(curves, plots)
-    return df
+    return pd.DataFrame(rows)
 
 def summary(df:pd.DataFrame) -> pd.DataFrame:
     "Mean of the headline metric (AP for binary, balanced accuracy otherwise) per data set × method."
@@ -88,7 +80,7 @@ def plot_pr_curves(curves:dict, # {(dataset, method): [(y, score), ...]}
         fig.savefig(p, dpi=90, bbox_inches='tight'); plt.close(fig); paths.append(p)
     return paths
 
-# %% ../nbs/06_cli.ipynb 17
+# %% ../nbs/06_cli.ipynb 19
 DEFAULT_DATA = 'keel:ecoli1,keel:glass2,keel:yeast4,keel:vehicle0'
 DEFAULT_METHODS = 'ce,smote'
 
@@ -99,41 +91,48 @@ def bench_parser() -> argparse.ArgumentParser:
     p.add_argument('--data', default=DEFAULT_DATA, help="comma-separated specs: keel:NAME (any KEEL imbalanced set), "
                    "adult:ir=100, digits:pos=5,neg=6,ir=5 (use ';' between specs that contain commas), "
                    f"digits-lt:rho=100, group:n=4000, toy2d:ir=20 (default {DEFAULT_DATA})")
-    p.add_argument('--methods', default=DEFAULT_METHODS, help=f'comma-separated method names (default {DEFAULT_METHODS}); '
-                   '--list shows them')
+    p.add_argument('--methods', default=None, help=f'comma-separated method names (default {DEFAULT_METHODS}, or the '
+                   "--preset methods); --list shows them")
+    p.add_argument('--preset', default=None, help='comma-separated named protocols (one per method); --list shows them')
     p.add_argument('--folds', type=int, default=4, help='CV folds per data set (default 4)')
     p.add_argument('--seeds', type=int, default=1, help='repeats with different seeds (new folds / draws and initialisations; default 1)')
-    p.add_argument('--hp', default='{}', help='JSON hyperparameters: {"all": {...}, "<method>": {...}}')
+    p.add_argument('--hp', default='{}', help='JSON hyperparameters and TrainSpec knobs: {"all": {...}, "<method>": {...}}')
+    p.add_argument('--device', default='auto', choices=['auto', 'cpu', 'cuda'], help='device of every method (default auto)')
     p.add_argument('--out', default='bench_results.csv', help='CSV file, one row per (dataset, method, fold, seed)')
     p.add_argument('--plots', default=None, help='folder for PR-curve plots per data set')
     p.add_argument('--threads', type=int, default=None, help='torch threads (default $OMP_NUM_THREADS or 1)')
-    p.add_argument('--list', action='store_true', help='list registered methods and exit')
-    p.add_argument('--quiet', action='store_true', help='no progress bar')
+    p.add_argument('--list', action='store_true', help='list registered methods, their hyperparameters and presets, and exit')
+    p.add_argument('--quiet', action='store_true', help='no progress bars (the methods\' included)')
     return p
 
-def split_specs(s:str) -> list[str]:
-    "Split a `--data` value into specs: on ';' when present, else on commas not inside `key=value` lists."
-    if ';' in s: return [x.strip() for x in s.split(';') if x.strip()]
-    out = []
-    for part in s.split(','):
-        part = part.strip()
-        if not part: continue
-        if ':' in part or not out: out.append(part)
-        else: out[-1] += ',' + part
-    return out
+# %% ../nbs/06_cli.ipynb 21
+def describe_methods() -> str:
+    "The registry as text: per method its title, default TrainSpec, declared hyperparameters (defaults) and presets."
+    lines = []
+    for name in load_methods():
+        m = METHODS[name]; s = m.spec
+        lines.append(f"{name} ({m.title}{', binary only' if m.binary_only else ''}): {m.doc.splitlines()[0] if m.doc else ''}")
+        lines.append(f"    TrainSpec: epochs={s.epochs} lr={s.lr:g} batch_size={s.batch_size}")
+        lines += [f"    {h.name}={h.default!r}  {h.doc}" for h in m.hps.values()]
+        lines += [f"    prediction: {k}={v!r}" for k, v in m.predict_params.items()]
+        lines += [f"    preset {p.name}: {p.doc}" for p in PRESETS.values() if p.method == name]
+    return '\n'.join(lines)
 
-# %% ../nbs/06_cli.ipynb 19
+# %% ../nbs/06_cli.ipynb 23
 def bench_main(argv:list[str]|None=None) -> pd.DataFrame|None:
     "Entry point of `imbal-nb bench`."
     a = bench_parser().parse_args(argv); init_threads(a.threads)
-    if a.list:
-        for m in load_methods(): print(f"{m:12s} {(METHODS[m].__doc__ or '').strip()}")
-        return None
+    if a.list: print(describe_methods()); return None
     try: hp = json.loads(a.hp)
     except json.JSONDecodeError as e: raise ValueError(f"--hp is not valid JSON: {e}") from None
-    methods = [m.strip() for m in a.methods.split(',') if m.strip()]
+    load_methods(); presets = [p.strip() for p in (a.preset or '').split(',') if p.strip()]
+    for p in presets:
+        if p not in PRESETS: raise ValueError(f"unknown preset {p!r}; known: {', '.join(sorted(PRESETS)) or 'none'}")
+    default = ','.join(dict.fromkeys(PRESETS[p].method for p in presets)) if presets else DEFAULT_METHODS
+    methods = [m.strip() for m in (a.methods or default).split(',') if m.strip()]
     t0 = time.perf_counter()
-    df = bench(split_specs(a.data), methods, folds=a.folds, seeds=a.seeds, hp=hp, plots=a.plots, show=not a.quiet)
+    df = bench(split_specs(a.data), methods, folds=a.folds, seeds=a.seeds, hp=hp, preset=presets, device=a.device,
+               plots=a.plots, progress=not a.quiet)
     Path(a.out).parent.mkdir(parents=True, exist_ok=True); df.to_csv(a.out, index=False, float_format='%.6g')
     with pd.option_context('display.width', 160): print(summary(df).to_string())
     print(f"\n{len(df)} runs in {time.perf_counter() - t0:.1f} s -> {a.out}")
@@ -142,7 +141,6 @@ def bench_main(argv:list[str]|None=None) -> pd.DataFrame|None:
 def main(argv:list[str]|None=None):
     "Console script `imbal-nb`: sub-commands `bench` and `sweep`."
     argv = sys.argv[1:] if argv is None else argv
-    cmds = {'bench': bench_main}
     if not argv or argv[0] in ('-h', '--help') or argv[0] not in ('bench', 'sweep'):
         print("usage: imbal-nb {bench,sweep} [options]   (imbal-nb bench --help)")
         if argv and argv[0] not in ('-h', '--help'): raise SystemExit(2)
@@ -151,5 +149,5 @@ def main(argv:list[str]|None=None):
         if argv[0] == 'sweep':
             from imbal_nb.sweep import main as sweep_main
             return sweep_main(argv[1:])
-        cmds[argv[0]](argv[1:])
+        bench_main(argv[1:])
     except (ValueError, FileNotFoundError) as e: raise SystemExit(f"imbal-nb {argv[0]}: error: {e}") from None

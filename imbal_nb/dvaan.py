@@ -4,23 +4,28 @@
 
 # %% ../nbs/12_dvaan.ipynb 2
 from __future__ import annotations
-import math, copy, time
+import inspect, math, time
 from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from .core import set_seed, get_device, check_Xy, check_hp, progress
+from fastcore.basics import patch_to
+from .core import set_seed, check_Xy, check_hp
 from .metrics import roc_auc, binary_report
 from .losses import weighted_ce
-from .train import register_method, balanced_batches, run_method, METHODS
+from .data import Split, stratified_split, subsample_ir
+from .train import (TrainSpec, Step, Trainer, Preset, PRESETS, HP, num, widths, register_method, get_method,
+                            make_optimizer, run_method, METHODS)
 
 # %% auto 0
-__all__ = ['VARIANTS', 'kl_shifted', 'prior_direction', 'prior_means', 'pseudo_label', 'MLPEncoder', 'MLPDecoder',
-           'MLPDiscriminator', 'ConvEncoder', 'ConvDecoder', 'ConvDiscriminator', 'make_nets', 'dis_loss', 'gen_loss',
-           'feature_loss', 'mu_step', 'augment_batch', 'DVAANFit', 'train_dvaan', 'predict_dvaan', 'encode',
-           'recon_mse', 'sample', 'dvaan_table', 'reference_rows', 'binary_image_split']
+__all__ = ['VARIANTS', 'NETS', 'LOSS_KEYS', 'DVAAN_SPEC', 'DVAAN_HPS', 'DVAAN_SMOKE', 'DVAAN_MNIST', 'DVAAN_CIFAR',
+           'DVAAN_DIGITS', 'DVAAN_KEEL', 'kl_shifted', 'prior_direction', 'prior_means', 'pseudo_label', 'MLPEncoder',
+           'MLPDecoder', 'MLPDiscriminator', 'ConvEncoder', 'ConvDecoder', 'ConvDiscriminator', 'make_nets', 'dis_loss',
+           'gen_loss', 'feature_loss', 'mu_step', 'augment_batch', 'DVAANFit', 'DVAANStep', 'dis_auc', 'train_dvaan',
+           'predict_dvaan', 'encode', 'recon_mse', 'sample', 'DVAANPredictor', 'dvaan_table', 'reference_rows',
+           'binary_image_split']
 
 # %% ../nbs/12_dvaan.ipynb 6
 def kl_shifted(m:torch.Tensor, # posterior means, shape (n, k)
@@ -110,6 +115,7 @@ class ConvEncoder(nn.Module):
         m, lv = self.out(h).chunk(2, -1)
         return m, lv.clamp(-8., 8.)
 
+# %% ../nbs/12_dvaan.ipynb 20
 class ConvDecoder(nn.Module):
     "A linear layer to 8w×2×2, then four stride-2 transposed convolutions to 32×32 (cropped to 28×28 if needed)."
     def __init__(self, k:int, image_shape, width:int=32, n_cond:int=0):
@@ -137,7 +143,7 @@ class ConvDiscriminator(nn.Module):
         h = h.flatten(1)
         return self.cls(h), self.rf(h).squeeze(-1), feats
 
-# %% ../nbs/12_dvaan.ipynb 19
+# %% ../nbs/12_dvaan.ipynb 22
 def make_nets(d_in:int, # input dimension (flattened)
               *, k:int=8, # latent dimension
               hidden=(128, 64), # MLP hidden sizes (decoder uses them reversed)
@@ -153,7 +159,7 @@ def make_nets(d_in:int, # input dimension (flattened)
     return (ConvEncoder(image_shape, k, width, n_cond), ConvDecoder(k, image_shape, width, n_cond),
             ConvDiscriminator(image_shape, width))
 
-# %% ../nbs/12_dvaan.ipynb 24
+# %% ../nbs/12_dvaan.ipynb 27
 def dis_loss(cls_x:torch.Tensor, # Dis class logits on real (and augmented) data, (n, 2)
              y:torch.Tensor, # their labels in {0, 1}, (n,)
              rf_real:torch.Tensor, # Dis real/fake logits on real data, (n,)
@@ -179,12 +185,19 @@ def feature_loss(f_real:list[torch.Tensor], # Dis hidden features of x (targets;
     "L_fea: sum over Dis layers of the mean squared feature difference."
     return sum(F.mse_loss(b, a.detach()) for a, b in zip(f_real, f_rec))
 
-# %% ../nbs/12_dvaan.ipynb 29
+# %% ../nbs/12_dvaan.ipynb 32
 def _onehot(y): return F.one_hot(y, 2).float()
 
-def _dvaan_step(xb, yb, aug, enc, dec, dis, opts, *, mu, u, two, cond, lam1, lam2, n_total, rng):
-    "One mini-batch of Algorithm 1: losses, per-network gradients, three Adam steps; returns the loss values."
-    c = _onehot(yb) if cond else None
+def _dvaan_losses(nets:nn.ModuleDict, # `enc`, `dec`, `dis`
+                  xb:torch.Tensor, yb:torch.Tensor, # the mini-batch
+                  aug:torch.Tensor, # the augmented positives D⁺_aug, (m, d)
+                  *, mu:float, u:torch.Tensor, # prior offset and direction
+                  two:bool, cond:bool, # two-component prior; conditional Enc/Dec (CVAE-GAN)
+                  rng:np.random.Generator, # draws the augmented positives joining the batch
+                  n_total:int, # training-set size (sets the augmented share)
+                 ) -> dict[str, torch.Tensor]:
+    "The five loss terms of one Algorithm-1 mini-batch: L_ele, L_KL, L_fea, Dis's L_adv (`adv_d`), Dec's L_adv (`adv_g`)."
+    enc, dec, dis = nets['enc'], nets['dec'], nets['dis']; c = _onehot(yb) if cond else None
     m, lv = enc(xb, c); z = m + torch.randn_like(m) * (0.5 * lv).exp(); xr = dec(z, c)
     l_ele = 0.5 * ((xr - xb)**2).sum(1).mean()
     l_kl = kl_shifted(m, lv, prior_means(yb, mu, u) if two else 0.).mean()
@@ -202,16 +215,9 @@ def _dvaan_step(xb, yb, aug, enc, dec, dis, opts, *, mu, u, two, cond, lam1, lam
         xa = aug[torch.as_tensor(rng.integers(0, len(aug), ma), device=xb.device)]
         cls_c = torch.cat([cls_x, dis(xa)[0]]); yc = torch.cat([yb, torch.ones(ma, dtype=yb.dtype, device=yb.device)])
     l_d = dis_loss(cls_c, yc, rf_x, [dis(xr.detach())[1], dis(xp.detach())[1]])
-    enc_p, dec_p, dis_p = [list(mm.parameters()) for mm in (enc, dec, dis)]
-    g_enc = torch.autograd.grad(l_ele + l_kl + lam1 * l_fea, enc_p, retain_graph=True)
-    g_dec = torch.autograd.grad(l_ele + lam1 * l_fea + lam2 * l_g, dec_p, retain_graph=True)
-    g_dis = torch.autograd.grad(l_d, dis_p)
-    for opt, ps, gs in zip(opts, (enc_p, dec_p, dis_p), (g_enc, g_dec, g_dis)):
-        for p_, g_ in zip(ps, gs): p_.grad = g_
-        opt.step()
-    return {key: float(v.detach()) for key, v in dict(ele=l_ele, kl=l_kl, fea=l_fea, adv_d=l_d, adv_g=l_g).items()}
+    return dict(ele=l_ele, kl=l_kl, fea=l_fea, adv_d=l_d, adv_g=l_g)
 
-# %% ../nbs/12_dvaan.ipynb 32
+# %% ../nbs/12_dvaan.ipynb 35
 def mu_step(mu:float, # current μ
             l_fea:float, # L_fea (epoch mean)
             l_adv:float, # Dis's L_adv (epoch mean)
@@ -223,7 +229,7 @@ def mu_step(mu:float, # current μ
     d = math.tanh(l_fea - gamma * l_adv)
     return max(mu - lr * d, mu_min), d
 
-# %% ../nbs/12_dvaan.ipynb 36
+# %% ../nbs/12_dvaan.ipynb 39
 @torch.no_grad()
 def augment_batch(dec:nn.Module, dis:nn.Module, # trained decoder and discriminator
                   u:torch.Tensor, # prior direction, shape (k,)
@@ -236,15 +242,16 @@ def augment_batch(dec:nn.Module, dis:nn.Module, # trained decoder and discrimina
     p = F.softmax(dis(x)[0], -1)[:, 1]
     return x[(yh == 1) & (p > 0.5)]
 
-# %% ../nbs/12_dvaan.ipynb 41
+# %% ../nbs/12_dvaan.ipynb 44
 VARIANTS = {  # prior: 'two' = N(±μu, I) by class, 'zero' = N(0, I); learn_mu: eq. 10 on; augment: grow D⁺
-    'dvaan':    dict(prior='two',  learn_mu=True,  augment=True,  balanced=False, cond=False),
-    'dvaan_mu': dict(prior='two',  learn_mu=False, augment=True,  balanced=False, cond=False),
-    'dvaan_a':  dict(prior='two',  learn_mu=True,  augment=False, balanced=False, cond=False),
-    'vaegan':   dict(prior='zero', learn_mu=False, augment=False, balanced=False, cond=False),
-    'vaegan_b': dict(prior='zero', learn_mu=False, augment=False, balanced=True,  cond=False),
-    'cvaegan':  dict(prior='zero', learn_mu=False, augment=False, balanced=False, cond=True),
+    'dvaan':    dict(prior='two',  learn_mu=True,  augment=True,  balanced=False, cond=False, title='DVAAN'),
+    'dvaan_mu': dict(prior='two',  learn_mu=False, augment=True,  balanced=False, cond=False, title='DVAAN_μ'),
+    'dvaan_a':  dict(prior='two',  learn_mu=True,  augment=False, balanced=False, cond=False, title='DVAAN_a'),
+    'vaegan':   dict(prior='zero', learn_mu=False, augment=False, balanced=False, cond=False, title='VAE-GAN'),
+    'vaegan_b': dict(prior='zero', learn_mu=False, augment=False, balanced=True,  cond=False, title='VAE-GAN_b'),
+    'cvaegan':  dict(prior='zero', learn_mu=False, augment=False, balanced=False, cond=True,  title='CVAE-GAN'),
 }
+NETS = ('enc', 'dec', 'dis')  # the keys of the `nn.ModuleDict` the trainer trains
 
 @dataclass
 class DVAANFit:
@@ -254,74 +261,125 @@ class DVAANFit:
     history: pd.DataFrame; best_epoch: int
     X_aug: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), np.float32))
 
-# %% ../nbs/12_dvaan.ipynb 44
+# %% ../nbs/12_dvaan.ipynb 47
+LOSS_KEYS = ('ele', 'kl', 'fea', 'adv_d', 'adv_g')
+
+class DVAANStep(Step):
+    "Algorithm 1 as a `Trainer` step: three per-network updates per batch; μ (eq. 10) and D⁺_aug move after each epoch."
+    def __init__(self, variant:str='dvaan', # a key of `VARIANTS`
+                 *, lam1:float=1., lam2:float=1., # λ₁ on L_fea, λ₂ on Dec's L_adv
+                 mu0:float=3., gamma:float=0.03, mu_lr:float=0.1, mu_min:float=0.1, # μ init and eq.-10 update
+                 aug_start:int|None=None, aug_n:int|None=None, aug_cap:float=1., # augmentation (see `DVAAN_HPS`)
+                ):
+        if variant not in VARIANTS: raise ValueError(f"variant must be one of {', '.join(VARIANTS)}, got {variant!r}")
+        cfg = VARIANTS[variant]; self.variant, self.two, self.cond = variant, cfg['prior'] == 'two', cfg['cond']
+        self.learn_mu, self.augment = cfg['learn_mu'], cfg['augment'] and self.two
+        self.lam1, self.lam2, self.mu0, self.gamma, self.mu_lr, self.mu_min = lam1, lam2, mu0, gamma, mu_lr, mu_min
+        self.aug_start, self.aug_n, self.aug_cap = aug_start, aug_n, aug_cap
+        self.mu = self.u = self.aug = None; self._vals = []
+    def optimizers(self, tr): return [make_optimizer(tr.model[n].parameters(), tr.spec) for n in NETS]
+    def state(self) -> dict: return dict(mu=self.mu, u=self.u, aug=self.aug)
+    def load_state(self, state:dict): self.mu, self.u, self.aug = state['mu'], state['u'], state['aug']
+    def before_fit(self, tr):
+        if tr.scaler is not None: raise ValueError("DVAANStep sets per-network gradients itself: amp=True is not supported")
+        self.cap = int(round(self.aug_cap * int(tr.y.sum()))) if self.augment else 0
+        self.first_aug = tr.spec.epochs // 4 if self.aug_start is None else self.aug_start
+        self.n_draw = self.aug_n or tr.spec.batch_size or len(tr.y)
+        if tr.start == 0:  # a fresh run (a resumed one has μ, u, D⁺_aug and the rows from its checkpoint)
+            self.u = prior_direction(tr.model['enc'].out.out_features // 2).to(tr.device)
+            self.mu, self.aug = float(self.mu0) if self.two else 0., torch.zeros(0, tr.X.shape[1], device=tr.device)
+            tr.hist['rows'] = []
+    def before_epoch(self, tr): self._vals = []
+
+# %% ../nbs/12_dvaan.ipynb 49
+@patch_to(DVAANStep)
+def __call__(self, tr, xb, yb):
+    "One mini-batch: the five losses, each network's gradient of its own criterion, three optimizer steps; returns Dis's L_adv."
+    L = _dvaan_losses(tr.model, xb, yb, self.aug, mu=self.mu, u=self.u, two=self.two, cond=self.cond, rng=tr.rng, n_total=len(tr.y))
+    crit = (L['ele'] + L['kl'] + self.lam1 * L['fea'],                         # Enc
+            L['ele'] + self.lam1 * L['fea'] + self.lam2 * L['adv_g'],          # Dec
+            L['adv_d'])                                                        # Dis
+    ps = [list(tr.model[n].parameters()) for n in NETS]
+    gs = [torch.autograd.grad(c, p, retain_graph=i < 2) for i, (c, p) in enumerate(zip(crit, ps))]
+    for opt, p, g in zip(tr.opts, ps, gs):
+        for p_, g_ in zip(p, g): p_.grad = g_
+        tr.optimizer_step(opt)
+    self._vals.append({key: float(v.detach()) for key, v in L.items()})
+    return L['adv_d'].detach()
+
+@patch_to(DVAANStep)
+def after_epoch(self, tr):
+    "Epoch means of the losses, eq. 10 on μ, boundary samples into D⁺_aug (FIFO, capped), one row in `tr.hist['rows']`."
+    s = dict.fromkeys(LOSS_KEYS, 0.)
+    for v in self._vals:
+        for key in s: s[key] += v[key] / len(self._vals)
+    if not all(math.isfinite(v) for v in s.values()): raise RuntimeError(f"non-finite loss at epoch {tr.epoch}: {s}")
+    dmu, n_new = 0., 0
+    if self.two and self.learn_mu: self.mu, dmu = mu_step(self.mu, s['fea'], s['adv_d'], gamma=self.gamma, lr=self.mu_lr, mu_min=self.mu_min)
+    if self.cap > 0 and tr.epoch >= self.first_aug:
+        new = augment_batch(tr.model['dec'], tr.model['dis'], self.u, self.n_draw, cond=self.cond); n_new = len(new)
+        self.aug = torch.cat([self.aug, new])[-self.cap:]  # FIFO: D⁺ grows up to the cap, then the oldest are replaced
+    row = dict(epoch=tr.epoch, **{f'l_{key}': v for key, v in s.items()}, mu=self.mu, dmu=dmu, n_new=n_new, n_aug=len(self.aug))
+    if tr.has_val: row['val_auc'] = tr.hist['val'][-1]
+    tr.hist['rows'].append(row)
+
+# %% ../nbs/12_dvaan.ipynb 52
 @torch.no_grad()
 def _scores(dis, X, chunk=4096):
     "Dis's positive-class probability, in chunks."
     return torch.cat([F.softmax(dis(X[i:i + chunk])[0], -1)[:, 1] for i in range(0, len(X), chunk)]).cpu().numpy()
 
-# %% ../nbs/12_dvaan.ipynb 45
+def dis_auc(tr) -> float:
+    "DVAAN's selection score: the validation AUC of Dis's class head (`tr` is the `Trainer`)."
+    return roc_auc(tr.yv.cpu().numpy(), _scores(tr.model['dis'], tr.Xv))
+
+DVAAN_SPEC = TrainSpec(epochs=100, batch_size=64, lr=1e-3, betas=(0.5, 0.999), select='best', ties='last')
+
+# %% ../nbs/12_dvaan.ipynb 54
 def train_dvaan(X, # training inputs, shape (n, d) (images flattened)
                 y, # labels: 1 = minority/positive, 0 = majority
+                spec:TrainSpec|None=None, # the protocol (default `DVAAN_SPEC`); `spec_kw` change its fields
                 *, variant:str='dvaan', # a key of `VARIANTS`
                 X_val=None, y_val=None, # validation data: the epoch with the best Dis AUC is kept
-                k:int=8, hidden=(128, 64), image_shape=None, width:int=32, # nets (see `make_nets`)
-                epochs:int=100, batch_size:int=64, lr:float=1e-3, # Adam(β=(0.5, 0.999)) for Enc, Dec, Dis
+                image_shape=None, # (C, 28, 28) / (C, 32, 32): conv nets; None: MLPs
+                k:int=8, hidden=(128, 64), width:int=32, # nets (see `make_nets`)
                 lam1:float=1., lam2:float=1., # λ₁ on L_fea, λ₂ on Dec's L_adv
                 mu0:float=3., gamma:float=0.03, mu_lr:float=0.1, mu_min:float=0.1, # μ init and eq.-10 update
-                aug_start:int|None=None, aug_n:int|None=None, aug_cap:float=1., # augmentation: first epoch (default epochs//4), draws per epoch (default batch_size), cap as a multiple of n_pos
-                seed:int=0, device=None, progress_bar:bool=False,
-               ) -> DVAANFit:
-    "Train one DVAAN variant or baseline with Algorithm 1's per-network gradients; return the best-on-validation nets."
+                aug_start:int|None=None, aug_n:int|None=None, aug_cap:float=1., # augmentation: first epoch (default epochs//4), draws per epoch (default batch size), cap as a multiple of n_pos
+                seed:int=0, # seeds the initialisation, batches and draws
+                **spec_kw) -> DVAANFit:
+    "Train one DVAAN variant or baseline with the `Trainer` and `DVAANStep`; return the best-on-validation nets."
     if variant not in VARIANTS: raise ValueError(f"variant must be one of {', '.join(VARIANTS)}, got {variant!r}")
-    cfg = VARIANTS[variant]; X, y = check_Xy(X, y, binary=True)
-    for nm, v in dict(k=k, epochs=epochs, batch_size=batch_size).items(): check_hp(nm, v, lo=1, integer=True)
-    check_hp('lr', lr, lo=0, open_lo=True); check_hp('lam1', lam1, lo=0); check_hp('lam2', lam2, lo=0)
-    check_hp('mu0', mu0, lo=0, open_lo=True); check_hp('gamma', gamma, lo=0); check_hp('mu_lr', mu_lr, lo=0)
-    check_hp('mu_min', mu_min, lo=0, open_lo=True); check_hp('aug_cap', aug_cap, lo=0)
-    rng = set_seed(seed); dev = get_device(device); n, d = X.shape
-    Xt, yt = torch.as_tensor(X, device=dev), torch.as_tensor(y, device=dev)
-    has_val = X_val is not None
-    if has_val: Xv, yv = check_Xy(X_val, y_val, binary=True)
-    enc, dec, dis = [m.to(dev) for m in make_nets(d, k=k, hidden=hidden, image_shape=image_shape, width=width,
-                                                     n_cond=2 if cfg['cond'] else 0)]
-    opts = [torch.optim.Adam(m.parameters(), lr=lr, betas=(0.5, 0.999)) for m in (enc, dec, dis)]
-    u, two, cond = prior_direction(k).to(dev), cfg['prior'] == 'two', cfg['cond']
-    mu = float(mu0) if two else 0.
-    cap = int(round(aug_cap * int(y.sum()))) if cfg['augment'] and two else 0
-    aug_start = epochs // 4 if aug_start is None else aug_start; aug_n = aug_n or batch_size
-    aug = torch.zeros(0, d, device=dev)
-    rows, best, best_state, best_ep = [], -math.inf, None, -1
-    for ep in (progress(range(epochs), desc=variant) if progress_bar else range(epochs)):
-        if cfg['balanced']: batches = list(balanced_batches(y, batch_size, rng))
-        else: batches = np.array_split(rng.permutation(n), max(1, math.ceil(n / batch_size)))
-        s = dict(ele=0., kl=0., fea=0., adv_d=0., adv_g=0.)
-        for b in batches:
-            l = _dvaan_step(Xt[b], yt[b], aug, enc, dec, dis, opts, mu=mu, u=u, two=two, cond=cond,
-                            lam1=lam1, lam2=lam2, n_total=n, rng=rng)
-            for key in s: s[key] += l[key] / len(batches)
-        if not all(math.isfinite(v) for v in s.values()): raise RuntimeError(f"non-finite loss at epoch {ep}: {s}")
-        dmu = 0.
-        if two and cfg['learn_mu']: mu, dmu = mu_step(mu, s['fea'], s['adv_d'], gamma=gamma, lr=mu_lr, mu_min=mu_min)
-        n_new = 0
-        if cap > 0 and ep >= aug_start:
-            new = augment_batch(dec, dis, u, aug_n, cond=cond); n_new = len(new)
-            aug = torch.cat([aug, new])[-cap:]  # FIFO: D⁺ grows up to the cap, then the oldest are replaced
-        row = dict(epoch=ep, **{f'l_{key}': v for key, v in s.items()}, mu=mu, dmu=dmu, n_new=n_new, n_aug=len(aug))
-        if has_val:
-            row['val_auc'] = roc_auc(yv, _scores(dis, torch.as_tensor(Xv, device=dev)))
-            if row['val_auc'] >= best:  # ties: keep the later epoch (AUC often saturates early)
-                best, best_ep = row['val_auc'], ep
-                best_state = [copy.deepcopy(m.state_dict()) for m in (enc, dec, dis)] + [mu]
-        rows.append(row)
-    if best_state is not None:
-        for m, st in zip((enc, dec, dis), best_state[:3]): m.load_state_dict(st)
-        mu = best_state[3]
-    else: best_ep = epochs - 1
-    for m in (enc, dec, dis): m.eval()
-    return DVAANFit(enc, dec, dis, mu, u, variant, pd.DataFrame(rows), best_ep, aug.cpu().numpy())
+    hp = dict(k=k, hidden=hidden, width=width, lam1=lam1, lam2=lam2, mu0=mu0, gamma=gamma, mu_lr=mu_lr, mu_min=mu_min,
+              aug_start=aug_start, aug_n=aug_n, aug_cap=aug_cap)
+    hp = {h.name: h(hp[h.name]) for h in DVAAN_HPS}; cfg = VARIANTS[variant]
+    spec = (spec or DVAAN_SPEC).replace(**{**spec_kw, **(dict(balanced=True) if cfg['balanced'] else {})})
+    X, y = check_Xy(X, y, binary=True)
+    if X_val is not None: X_val, y_val = check_Xy(X_val, y_val, binary=True)
+    set_seed(seed)
+    nets = nn.ModuleDict(zip(NETS, make_nets(X.shape[1], k=hp['k'], hidden=hp['hidden'], image_shape=image_shape,
+                                             width=hp['width'], n_cond=2 if cfg['cond'] else 0)))
+    step = DVAANStep(variant, **{n: v for n, v in hp.items() if n not in ('k', 'hidden', 'width')})
+    hist = Trainer(nets, spec, step=step, score=dis_auc if X_val is not None else None, seed=seed).fit(X, y, X_val, y_val)
+    return DVAANFit(nets['enc'], nets['dec'], nets['dis'], step.mu, step.u, variant, pd.DataFrame(hist['rows']),
+                    hist.get('best_epoch', hist['epochs_run'] - 1), step.aug.cpu().numpy())
 
-# %% ../nbs/12_dvaan.ipynb 49
+# %% ../nbs/12_dvaan.ipynb 57
+_D = {p.name: p.default for p in inspect.signature(train_dvaan).parameters.values()}  # defaults typed once, above
+DVAAN_HPS = (HP('k', _D['k'], 'latent dimension', num(1, integer=True)),
+             HP('hidden', _D['hidden'], 'MLP hidden widths (Dec uses them reversed)', widths),
+             HP('width', _D['width'], 'conv width w (channels w, 2w, 4w, 8w)', num(1, integer=True)),
+             HP('lam1', _D['lam1'], 'λ₁ on L_fea', num(0)),
+             HP('lam2', _D['lam2'], "λ₂ on Dec's L_adv", num(0)),
+             HP('mu0', _D['mu0'], 'initial μ (DVAAN_μ: the fixed μ)', num(0, open_lo=True)),
+             HP('gamma', _D['gamma'], 'γ weighting L_adv in eq. 10', num(0)),
+             HP('mu_lr', _D['mu_lr'], 'step size η of eq. 10', num(0)),
+             HP('mu_min', _D['mu_min'], 'lower bound on μ', num(0, open_lo=True)),
+             HP('aug_start', _D['aug_start'], 'first augmentation epoch (None: epochs // 4)', num(0, integer=True, none=True)),
+             HP('aug_n', _D['aug_n'], 'latent draws per epoch (None: the batch size)', num(1, integer=True, none=True)),
+             HP('aug_cap', _D['aug_cap'], 'cap on |D⁺_aug| as a multiple of n_pos', num(0)))
+
+# %% ../nbs/12_dvaan.ipynb 61
 def predict_dvaan(fit:DVAANFit, # a trained `DVAANFit`
                   X, # inputs, shape (n, d)
                  ) -> np.ndarray:
@@ -358,34 +416,54 @@ def sample(fit:DVAANFit, n:int, *, component:int=0, # +1: N(μu, I); -1: N(−μ
     z = torch.randn(n, len(fit.u), generator=g).to(fit.u.device) + component * fit.mu * fit.u
     return fit.dec(z, _cond(fit, np.full(n, int(component > 0)), n, z.device)).cpu().numpy()
 
-# %% ../nbs/12_dvaan.ipynb 58
-def _make_method(variant):
-    def method(split, *, seed:int=0, **hp):
-        shape = (split.meta or {}).get('image_shape')
-        if shape is not None and tuple(shape[1:]) not in ((28, 28), (32, 32)): shape = None
-        hp.setdefault('image_shape', shape)
-        fit = train_dvaan(split.Xtr, split.ytr, variant=variant, X_val=split.Xva, y_val=split.yva, seed=seed, **hp)
-        return predict_dvaan(fit, split.Xte)
-    method.__doc__ = f"`{variant}`: `train_dvaan(variant='{variant}')` on `split`; test probabilities from Dis."
-    method.__name__ = method.__qualname__ = f"{variant}_method"
-    return method
+# %% ../nbs/12_dvaan.ipynb 71
+class DVAANPredictor:
+    "A trained `DVAANFit`: `predict_proba(X)` from the discriminator's class head."
+    def __init__(self, fit:DVAANFit): self.fit = fit
+    def predict_proba(self, X) -> np.ndarray: return predict_dvaan(self.fit, X)
+    def __repr__(self): return f"DVAANPredictor({self.fit.variant})"
 
-for _v in VARIANTS: register_method(_v)(_make_method(_v))
+def _dvaan_builder(variant):
+    def build(split, spec, *, seed:int=0, **hp):
+        shape = (getattr(split, 'meta', None) or {}).get('image_shape')  # the one place the split's image shape is read
+        if shape is not None and tuple(shape[1:]) not in ((28, 28), (32, 32)): shape = None   # e.g. 8×8 digits: MLPs
+        return DVAANPredictor(train_dvaan(split.Xtr, split.ytr, spec, variant=variant, X_val=split.Xva, y_val=split.yva,
+                                          image_shape=shape, seed=seed, **hp))
+    build.__doc__ = f"`train_dvaan(variant='{variant}')` on `split` (conv nets for 28×28 / 32×32 images); a `DVAANPredictor`."
+    build.__name__ = build.__qualname__ = f"{variant}_method"
+    return build
 
-# %% ../nbs/12_dvaan.ipynb 61
+DVAAN_SMOKE = dict(epochs=2, k=3, hidden=(16,), batch_size=32, aug_start=0)
+for _v, _cfg in VARIANTS.items():
+    register_method(_v, *DVAAN_HPS, spec=DVAAN_SPEC.replace(balanced=_cfg['balanced']), title=_cfg['title'],
+                    binary_only=True, smoke=DVAAN_SMOKE)(_dvaan_builder(_v))
+
+# %% ../nbs/12_dvaan.ipynb 75
+DVAAN_MNIST = Preset('dvaan_mnist', 'dvaan', spec=DVAAN_SPEC.replace(epochs=50),
+                     hp=dict(k=32, width=32), doc="MNIST 5 vs 6 and Fashion-MNIST sandal vs sneaker, IR 1:5, conv nets (GPU)")
+DVAAN_CIFAR = Preset('dvaan_cifar', 'dvaan', spec=DVAAN_SPEC.replace(epochs=50),
+                     hp=dict(k=32, width=32), doc="CIFAR-10 cat vs dog, IR 1:5, conv nets (GPU)")
+DVAAN_DIGITS = Preset('dvaan_digits', 'dvaan', spec=DVAAN_SPEC, doc="CPU stand-in: 8×8 digits, MLPs 128-64, k = 8, 100 epochs")
+DVAAN_KEEL = Preset('dvaan_keel', 'dvaan', spec=DVAAN_SPEC.replace(epochs=60), doc="KEEL folds, MLPs 128-64, k = 8, 60 epochs")
+
+# %% ../nbs/12_dvaan.ipynb 78
 def dvaan_table(splits:list, # `Split`s; run i uses training seed `seeds[i]`
                 *, methods=tuple(VARIANTS), # variants to run
                 seeds=None, # training seed per split (default 0, 1, 2, ...)
                 dataset:str|None=None, # name for the `dataset` column (default `split.name`)
-                **hp) -> tuple[pd.DataFrame, pd.DataFrame]:
-    "Train `methods` on every split; return (one metrics row per run, per-epoch history of every run)."
+                preset:Preset|str|None=None, # a DVAAN preset, applied to every variant (default: `DVAAN_SPEC`, declared defaults)
+                **kw) -> tuple[pd.DataFrame, pd.DataFrame]:
+    "Train `methods` on every split with one protocol; return (one metrics row per run, per-epoch history of every run)."
     seeds = list(range(len(splits))) if seeds is None else list(seeds)
     if len(seeds) != len(splits): raise ValueError(f"need one seed per split, got {len(seeds)} seeds for {len(splits)} splits")
+    bad = [m for m in methods if m not in VARIANTS]
+    if bad: raise ValueError(f"dvaan_table runs the variants {', '.join(VARIANTS)}; got {bad} (use reference_rows for other methods)")
+    preset = PRESETS[preset] if isinstance(preset, str) else preset
+    spec, hp = get_method('dvaan' if preset is None else preset.method).resolve(preset, **kw)   # names and values checked once
     rows, hists = [], []
     for i, (sp, seed) in enumerate(zip(splits, seeds)):
         for m in methods:
-            t0 = time.time()
-            f = train_dvaan(sp.Xtr, sp.ytr, variant=m, X_val=sp.Xva, y_val=sp.yva, seed=seed, **hp)
+            t0 = time.time(); f = METHODS[m].fn(sp, spec, seed=seed, **hp).fit
             p = predict_dvaan(f, sp.Xte)[:, 1]; name = dataset or sp.name
             rows.append(dict(dataset=name, method=m, fold=i, seed=seed, **binary_report(sp.yte, p),
                              mse=recon_mse(f, sp.Xte, sp.yte), mu=f.mu, n_aug=len(f.X_aug), best_epoch=f.best_epoch,
@@ -393,34 +471,30 @@ def dvaan_table(splits:list, # `Split`s; run i uses training seed `seeds[i]`
             hists.append(f.history.assign(dataset=name, method=m, fold=i, seed=seed))
     return pd.DataFrame(rows), pd.concat(hists, ignore_index=True)
 
-# %% ../nbs/12_dvaan.ipynb 66
+# %% ../nbs/12_dvaan.ipynb 83
 def reference_rows(splits:list, # `Split`s, run i with seed i
-                   *, methods=('ce', 'rs'), dataset:str|None=None) -> pd.DataFrame:
+                   *, methods=('ce', 'rs'), # registered methods (their own default protocols)
+                   dataset:str|None=None, **kw) -> pd.DataFrame:
     "Metrics rows for the project's registered baselines on the same splits (for the comparison tables)."
     return pd.DataFrame([dict(dataset=dataset or sp.name, method=m, fold=i, seed=i,
-                              **binary_report(sp.yte, run_method(m, sp, seed=i)[:, 1]))
+                              **binary_report(sp.yte, run_method(m, sp, seed=i, **kw)[:, 1]))
                          for i, sp in enumerate(splits) for m in methods])
 
-# %% ../nbs/12_dvaan.ipynb 88
+# %% ../nbs/12_dvaan.ipynb 105
 def binary_image_split(Xtr, ttr, # training-file images (n, H, W) or (n, C, H, W) and their class labels
                        Xte, tte, # test-file images and labels
                        *, pos:int, neg:int, # positive (minority) and negative class labels
                        ir:float=5, # imbalance ratio n_neg / n_pos in train and valid
-                       seed:int=0, val_frac:float=0.2, name:str='') -> 'Split':
+                       seed:int=0, val_frac:float=0.2, name:str='') -> Split:
     "Binary pos-vs-neg `Split` of an image data set, minority subsampled to `ir`; pixels / 255, flattened."
-    from imbal_nb.data import Split
     check_hp('ir', ir, lo=1); check_hp('val_frac', val_frac, lo=0, hi=1, open_lo=True, open_hi=True)
     if pos == neg: raise ValueError(f"pos and neg must differ, got {pos} for both")
     rng = np.random.default_rng(seed); Xtr, Xte = np.asarray(Xtr), np.asarray(Xte)
     shape = Xtr.shape[1:] if Xtr.ndim == 4 else (1, *Xtr.shape[1:])
     def pick(X, t, idx): return (X[idx].reshape(len(idx), -1) / 255.).astype(np.float32), (np.asarray(t)[idx] == pos).astype(np.int64)
-    t_tr = np.asarray(ttr)
-    ineg, ipos = rng.permutation(np.flatnonzero(t_tr == neg)), rng.permutation(np.flatnonzero(t_tr == pos))
-    nv_neg, nv_pos = int(round(val_frac * len(ineg))), int(round(val_frac * len(ipos)))
-    tr_neg, va_neg, tr_pos, va_pos = ineg[nv_neg:], ineg[:nv_neg], ipos[nv_pos:], ipos[:nv_pos]
-    k_tr, k_va = max(1, int(round(len(tr_neg) / ir))), max(1, int(round(len(va_neg) / ir)))
-    if k_tr > len(tr_pos) or k_va > len(va_pos): raise ValueError(f"ir={ir} needs more positives than class {pos} has")
-    tr, va = rng.permutation(np.r_[tr_neg, tr_pos[:k_tr]]), rng.permutation(np.r_[va_neg, va_pos[:k_va]])
-    te = np.flatnonzero((np.asarray(tte) == pos) | (np.asarray(tte) == neg))
-    return Split(*pick(Xtr, ttr, tr), *pick(Xtr, ttr, va), *pick(Xte, tte, te), name or f'{pos}v{neg} ir={ir:g}',
+    both = np.flatnonzero(np.isin(np.asarray(ttr), (pos, neg))); yb = (np.asarray(ttr)[both] == pos).astype(np.int64)
+    tr, va = stratified_split(yb, val_frac, rng)      # per class, then the minority subsampled to `ir` in each part
+    tr, va = tr[subsample_ir(yb[tr], ir, rng, 'training')[0]], va[subsample_ir(yb[va], ir, rng, 'validation')[0]]
+    te = np.flatnonzero(np.isin(np.asarray(tte), (pos, neg)))
+    return Split(*pick(Xtr, ttr, both[tr]), *pick(Xtr, ttr, both[va]), *pick(Xte, tte, te), name or f'{pos}v{neg} ir={ir:g}',
                  dict(pos=pos, neg=neg, ir=ir, seed=seed, image_shape=tuple(int(s) for s in shape)))

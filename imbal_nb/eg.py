@@ -10,13 +10,16 @@ import numpy as np
 import torch
 from torch import nn, Tensor
 import torch.nn.functional as F
-from .core import set_seed, check_Xy, check_hp, progress
-from .sine_toy import meta_grad, unrolled_meta_grad
-from .train import MLP, predict_proba, register_method, train_mlp, TRAIN_DEFAULTS, ModelPredictor
-from .metrics import average_precision
+from fastcore.basics import patch_to
+from .core import check_Xy, check_hp
+from .meta import meta_grad, unrolled_meta_grad
+from .data import stratified_split
+from .train import (TrainSpec, Step, Trainer, MLP_SPEC, MLP_HPS, HP, num, instance, Preset, register_method,
+                            train_mlp, predict_proba, ModelPredictor)
 
 # %% auto 0
-__all__ = ['select_uncertain', 'init_synthetic', 'eg_train', 'eg_fit', 'eg_method']
+__all__ = ['EG_SPEC', 'EG_HPS', 'ADULT_SPEC', 'EG_ADULT', 'EG_KEEL', 'EG_KEEL_HO', 'select_uncertain', 'init_synthetic', 'EGStep',
+           'eg_train', 'eg_fit', 'eg_method']
 
 # %% ../nbs/11_explicit_gradient.ipynb 6
 def select_uncertain(model:nn.Module, # pretrained classifier C_θ0 giving (n, 2) logits
@@ -42,100 +45,132 @@ def init_synthetic(model:nn.Module, X, y, *, c:float=1., # see `select_uncertain
     return X[take].copy()
 
 # %% ../nbs/11_explicit_gradient.ipynb 9
-def _batches(n, batch_size, rng):
-    nb = 1 if batch_size is None else math.ceil(n/batch_size)
-    return nb, np.array_split(rng.permutation(n), nb)
+class EGStep(Step):
+    "One EG batch: meta-gradient of the batch's share of Z, θ stepped on X₁ ∪ Z, Z ← Z − η₂ ∇_Z."
+    def __init__(self, Z, # initial synthetic minority points (m, d), label 1
+                 X2, y2, # the meta (validation) set of the inner loss L(X₂; θ'(Z))
+                 *, lr_inner:float=1e-2, lr_z:float=10., # η₁, η₂
+                 inner_steps:int=1, # k unrolled inner steps (k > 1 uses `unrolled_meta_grad`)
+                 val_batch:int|None=None, # rows of X₂ drawn per batch (None: all)
+                 keep_start:bool=True): # the starting model (epoch −1) is a candidate of select='best'
+        self.Z = torch.as_tensor(np.asarray(Z, np.float32)).clone()
+        self.X2, self.y2 = torch.as_tensor(np.asarray(X2, np.float32)), torch.as_tensor(np.asarray(y2, np.int64))
+        self.lr_inner, self.lr_z, self.inner_steps, self.val_batch, self.keep_start = lr_inner, lr_z, inner_steps, val_batch, keep_start
+    def state(self): return dict(Z=self.Z.clone())
+    def load_state(self, d): self.Z = d['Z'].clone()
+    def before_fit(self, tr):
+        self.Z, self.X2, self.y2 = self.Z.to(tr.device), self.X2.to(tr.device), self.y2.to(tr.device)
+        self.Z0, self.Z_final = self.Z.clone(), self.Z.clone()
+        for k in ('meta_loss', 'z_move', 'z_dist0'): tr.hist.setdefault(k, [])
+        s0 = tr.score_start() if self.keep_start else None   # the pretrained C_θ0 is a candidate (epoch −1)
+        if s0 is not None: tr.hist['val_start'] = s0
+    def before_epoch(self, tr): self.Zprev, self.vl, self.zb = self.Z.clone(), [], None
 
-def _holdout(X, y, frac, rng):
-    "Stratified split of the validation set into (meta part, selection part); a class with one sample goes to both."
-    meta, sel = [], []
-    for k in (0, 1):
-        idx = rng.permutation(np.flatnonzero(y == k))
-        if len(idx) == 0: raise ValueError(f"holdout needs validation samples of class {k}")
-        if len(idx) == 1: sel.append(idx); meta.append(idx); continue
-        n_sel = min(len(idx) - 1, max(1, int(round(frac*len(idx)))))
-        sel.append(idx[:n_sel]); meta.append(idx[n_sel:])
-    meta, sel = np.sort(np.concatenate(meta)), np.sort(np.concatenate(sel))
-    return X[meta], y[meta], X[sel], y[sel]
+# %% ../nbs/11_explicit_gradient.ipynb 12
+@patch_to(EGStep)
+def _draws(self, tr):
+    "The batch's share of Z (the epoch's partition is drawn at its first batch) and the X₂ batch."
+    if self.zb is None:
+        nb = math.ceil(len(tr.y) / (tr.spec.batch_size or len(tr.y)))
+        self.zb = iter(np.array_split(tr.rng.permutation(len(self.Z)), nb))
+    zi = next(self.zb, np.zeros(0, np.int64))
+    if self.val_batch is None or self.val_batch >= len(self.y2): return zi, self.X2, self.y2
+    vi = torch.as_tensor(tr.rng.choice(len(self.y2), self.val_batch, replace=False), device=tr.device)
+    return zi, self.X2[vi], self.y2[vi]
+
+@patch_to(EGStep)
+def __call__(self, tr, X1, y1):
+    zi, X2, y2 = self._draws(tr)
+    if len(zi) == 0:  # more batches than synthetic points: an ordinary step
+        loss = F.cross_entropy(tr.model(X1), y1); tr.backward(loss); return loss
+    zi = torch.as_tensor(zi, device=tr.device); Zb = self.Z[zi]; yz = torch.ones(len(zi), dtype=torch.long, device=tr.device)
+    if self.inner_steps == 1:
+        r = meta_grad(tr.model, X1, y1, Zb, yz, X2, y2, loss_fn=F.cross_entropy, lr_inner=self.lr_inner)
+        for k, p in tr.model.named_parameters(): p.grad = r.grad_theta[k]
+        loss = r.train_loss
+    else:
+        r = unrolled_meta_grad(tr.model, X1, y1, Zb, yz, X2, y2, loss_fn=F.cross_entropy, lr_inner=self.lr_inner, steps=self.inner_steps)
+        for o in tr.opts: o.zero_grad(set_to_none=True)
+        loss = F.cross_entropy(tr.model(torch.cat([X1, Zb])), torch.cat([y1, yz])); loss.backward()
+    tr.optimizer_step()
+    with torch.no_grad(): self.Z[zi] = Zb - self.lr_z*r.gz
+    self.vl.append(r.val_loss); return loss.detach()
+
+@patch_to(EGStep)
+def after_epoch(self, tr):
+    h = tr.hist; h['meta_loss'].append(float(np.mean(self.vl)) if self.vl else float('nan'))
+    h['z_move'].append((self.Z - self.Zprev).norm(dim=1).mean().item()); h['z_dist0'].append((self.Z - self.Z0).norm(dim=1).mean().item())
+    self.Z_final = self.Z.clone()
+
+# %% ../nbs/11_explicit_gradient.ipynb 15
+EG_SPEC = TrainSpec(epochs=100, lr=1e-3, ties='first')
 
 def eg_train(model:nn.Module, # classifier (typically pretrained) giving (n, 2) logits
              Xtr, ytr, Xva, yva, # training and validation data, binary labels
              Z, # initial synthetic minority points, shape (m, d)
-             *, epochs:int=100, lr:float=1e-3, betas=(0.9, 0.999), # Adam on θ
-             batch_size:int|None=None, # X₁ batch (None: full batch); Z is split over the batches of an epoch
-             val_batch:int|None=None, # X₂ batch drawn from validation (None: all of it)
-             lr_inner:float=1e-2, # η₁
-             lr_z:float=10., # η₂
-             inner_steps:int=1, # k unrolled inner steps (k > 1 uses `unrolled_meta_grad`)
+             spec:TrainSpec=EG_SPEC, # the EG phase: optimizer of θ, epochs, batch, selection, patience, device
+             *, val_batch:int|None=None, # X₂ rows drawn per batch (None: all of the meta set)
+             lr_inner:float=1e-2, lr_z:float=10., # η₁, η₂
+             inner_steps:int=1, # k unrolled inner steps
              holdout:float=0., # share of the validation set kept out of X₂ and used only for selection (0: paper)
-             patience:int|None=None, # stop after this many epochs without a better validation AP
-             seed:int=0,
-             on_epoch:Callable|None=None, # `on_epoch(epoch, model, Z, hist)` after every epoch
+             seed:int=0, callbacks=(), # further trainer `Callback`s
             ) -> dict:
-    "Alternate Adam steps of θ on X₁ ∪ Z with meta-gradient steps of Z; keep the best-on-validation-AP model."
-    check_hp('epochs', epochs, lo=1, integer=True); check_hp('lr', lr, lo=0, open_lo=True)
+    "Alternate optimizer steps of θ on X₁ ∪ Z with meta-gradient steps of Z; the trainer keeps the best-on-validation model."
     check_hp('lr_inner', lr_inner, lo=0); check_hp('lr_z', lr_z, lo=0); check_hp('inner_steps', inner_steps, lo=1, integer=True)
     check_hp('holdout', holdout, lo=0, hi=1, open_hi=True)
-    if batch_size is not None: check_hp('batch_size', batch_size, lo=1, integer=True)
+    if val_batch is not None: check_hp('val_batch', val_batch, lo=1, integer=True)
     Xtr, ytr = check_Xy(Xtr, ytr, binary=True); Xva, yva = check_Xy(Xva, yva, binary=True)
-    Z = torch.as_tensor(check_Xy(Z, np.ones(len(Z)), min_classes=1)[0]).clone(); Z0 = Z.clone()
+    Z = check_Xy(Z, np.ones(len(Z)), min_classes=1)[0]
     if Z.shape[1] != Xtr.shape[1]: raise ValueError(f"Z has {Z.shape[1]} features, X has {Xtr.shape[1]}")
-    rng = set_seed(seed)
-    Xsel, ysel = Xva, yva
+    X2, y2 = Xva, yva
     if holdout > 0:
-        Xva, yva, Xsel, ysel = _holdout(Xva, yva, holdout, rng)
-    X1a, y1a, X2a, y2a = map(torch.as_tensor, (Xtr, ytr, Xva, yva))
-    opt = torch.optim.Adam(model.parameters(), lr=lr, betas=betas)
-    val_ap = lambda: average_precision(ysel, predict_proba(model, Xsel)[:, 1])
-    best = val_ap(); best_state, best_Z, best_ep, since = copy.deepcopy(model.state_dict()), Z.clone(), 0, 0
-    hist = dict(val_ap=[best], val_loss=[], z_move=[], z_dist0=[0.])
-    for ep in progress(range(epochs), desc='EG'):
-        model.train(); Zprev = Z.clone()
-        nb, bidx = _batches(len(ytr), batch_size, rng); zidx = np.array_split(rng.permutation(len(Z)), nb)
-        vl = []
-        for bi, zi in zip(bidx, zidx):
-            X1, y1 = X1a[bi], y1a[bi]
-            if val_batch is None or val_batch >= len(yva): X2, y2 = X2a, y2a
-            else: vi = torch.as_tensor(rng.choice(len(yva), val_batch, replace=False)); X2, y2 = X2a[vi], y2a[vi]
-            opt.zero_grad()
-            if len(zi) == 0:  # more batches than synthetic points: an ordinary step
-                F.cross_entropy(model(X1), y1).backward(); opt.step(); continue
-            zi = torch.as_tensor(zi); Zb = Z[zi]; yz = torch.ones(len(zi), dtype=torch.long)
-            if inner_steps == 1:
-                r = meta_grad(model, X1, y1, Zb, yz, X2, y2, loss_fn=F.cross_entropy, lr_inner=lr_inner)
-                for k, p in model.named_parameters(): p.grad = r.grad_theta[k]
-            else:
-                r = unrolled_meta_grad(model, X1, y1, Zb, yz, X2, y2, loss_fn=F.cross_entropy, lr_inner=lr_inner, steps=inner_steps)
-                F.cross_entropy(model(torch.cat([X1, Zb])), torch.cat([y1, yz])).backward()
-            opt.step(); Z[zi] = Zb - lr_z*r.gz; vl.append(r.val_loss)
-        model.eval(); s = val_ap()
-        hist['val_ap'].append(s); hist['val_loss'].append(float(np.mean(vl)) if vl else float('nan'))
-        hist['z_move'].append((Z - Zprev).norm(dim=1).mean().item()); hist['z_dist0'].append((Z - Z0).norm(dim=1).mean().item())
-        if s > best: best, best_state, best_Z, best_ep, since = s, copy.deepcopy(model.state_dict()), Z.clone(), ep + 1, 0
-        else: since += 1
-        if on_epoch is not None: on_epoch(ep, model, Z, hist)
-        if patience is not None and since >= patience: break
-    model.load_state_dict(best_state); model.eval()
-    hist.update(best_val=best, best_epoch=best_ep, epochs_run=ep + 1, Z0=Z0.numpy(), Z=best_Z.numpy(), Z_final=Z.numpy())
+        meta, sel = stratified_split(yva, holdout, seed, strict=True, what='selection')
+        X2, y2, Xva, yva = Xva[meta], yva[meta], Xva[sel], yva[sel]
+    step = EGStep(Z, X2, y2, lr_inner=lr_inner, lr_z=lr_z, inner_steps=inner_steps, val_batch=val_batch)
+    hist = Trainer(model, spec, step=step, callbacks=callbacks, seed=seed).fit(Xtr, ytr, Xva, yva)
+    hist.update(Z0=step.Z0.cpu().numpy(), Z=step.Z.cpu().numpy(), Z_final=step.Z_final.cpu().numpy())
     return hist
 
-# %% ../nbs/11_explicit_gradient.ipynb 14
+# %% ../nbs/11_explicit_gradient.ipynb 23
 def eg_fit(split, # a `Split` with binary labels
-           *, seed:int=0, hidden=TRAIN_DEFAULTS['hidden'], # MLP widths (both phases)
-           pretrain:dict|None=None, # extra `train_mlp` arguments for C_θ0 (default: the CE baseline's)
-           epochs:int=100, lr:float=1e-3, betas=(0.9, 0.999), batch_size:int|None=None, val_batch:int|None=None,
-           c:float=1., multiplier:float=1., lr_inner:float=1e-2, lr_z:float=10., inner_steps:int=1,
-           holdout:float=0., patience:int|None=None, on_epoch:Callable|None=None,
+           spec:TrainSpec=EG_SPEC, # the EG phase
+           *, seed:int=0, arch:str='mlp', hidden=(64,), dropout:float=0., # the network (both phases)
+           pretrain:TrainSpec|None=None, # protocol of C_θ0 (None: `MLP_SPEC`, the CE baseline)
+           pretrain_epochs:int|None=None, # override `pretrain.epochs`
+           c:float=1., multiplier:float=1., # seeding of Z (`init_synthetic`)
+           lr_inner:float=1e-2, lr_z:float=10., inner_steps:int=1, holdout:float=0., val_batch:int|None=None,
+           callbacks=(), pretrain_callbacks=(), # trainer `Callback`s of the EG and the pretraining phase
           ) -> tuple[nn.Module, dict]:
-    "Pretrain C_θ0, seed Z with its uncertain minority samples, run EG; return (model, history)."
-    model = train_mlp(split, seed=seed, hidden=hidden, **(pretrain or {}))
+    "Pretrain C_θ0, seed Z with its uncertain minority samples, run EG; return (model, history with the kept `Z`)."
+    pre = MLP_SPEC if pretrain is None else pretrain
+    pre = pre.replace(device=spec.device, progress=spec.progress, **({} if pretrain_epochs is None else dict(epochs=pretrain_epochs)))
+    model = train_mlp(split, pre, seed=seed, arch=arch, hidden=hidden, dropout=dropout, callbacks=pretrain_callbacks)
     Z = init_synthetic(model, split.Xtr, split.ytr, c=c, multiplier=multiplier, seed=seed)
-    hist = eg_train(model, split.Xtr, split.ytr, split.Xva, split.yva, Z, epochs=epochs, lr=lr, betas=betas,
-                    batch_size=batch_size, val_batch=val_batch, lr_inner=lr_inner, lr_z=lr_z,
-                    inner_steps=inner_steps, holdout=holdout, patience=patience, seed=seed, on_epoch=on_epoch)
+    hist = eg_train(model, split.Xtr, split.ytr, split.Xva, split.yva, Z, spec, val_batch=val_batch, lr_inner=lr_inner,
+                    lr_z=lr_z, inner_steps=inner_steps, holdout=holdout, seed=seed, callbacks=callbacks)
     return model, hist
 
-@register_method('eg')
-def eg_method(split, *, seed:int=0, **hp) -> ModelPredictor:
+# %% ../nbs/11_explicit_gradient.ipynb 27
+EG_HPS = (HP('c', 1., 'seed Z with minority samples whose pretrained P(minority) ≤ c', num(0, 1)),
+          HP('multiplier', 1., '|Z| = round(multiplier · n_minority) (1: minority doubled)', num(0, open_lo=True)),
+          HP('lr_inner', 1e-2, 'η₁, the virtual (inner) step size', num(0)),
+          HP('lr_z', 10., 'η₂, the step size of Z', num(0)),
+          HP('inner_steps', 1, 'k unrolled inner steps', num(1, integer=True)),
+          HP('holdout', 0., 'share of the validation set used only for selection (0: all of it drives Z and selects)', num(0, 1, open_hi=True)),
+          HP('val_batch', None, 'X₂ rows drawn per batch (None: the whole meta set)', num(1, integer=True, none=True)),
+          HP('pretrain', None, 'TrainSpec of the pretraining C_θ0 (None: MLP_SPEC, the CE baseline)', instance(TrainSpec, none=True)),
+          HP('pretrain_epochs', None, 'epochs of the pretraining (None: those of `pretrain`)', num(1, integer=True, none=True)))
+
+@register_method('eg', *MLP_HPS, *EG_HPS, spec=EG_SPEC, title='EG', binary_only=True, smoke=dict(epochs=2, pretrain_epochs=2))
+def eg_method(split, spec, *, seed:int=0, **hp) -> ModelPredictor:
     "Explicit-gradient augmentation (EG): the trained classifier as a `ModelPredictor`."
-    return ModelPredictor(eg_fit(split, seed=seed, **hp)[0])
+    return ModelPredictor(eg_fit(split, spec, seed=seed, **hp)[0])
+
+# %% ../nbs/11_explicit_gradient.ipynb 30
+ADULT_SPEC = TrainSpec(epochs=200, lr=1e-3, betas=(0.5, 0.999), batch_size=128)
+EG_ADULT = Preset('eg_adult', 'eg', spec=ADULT_SPEC.replace(ties='first'), doc='Yasinnik et al. 2022, section 5 (Adult, Table 1)',
+                  hp=dict(hidden=(128, 16), pretrain=ADULT_SPEC, val_batch=128, c=1., multiplier=1., lr_inner=1e-2, lr_z=10.))
+EG_KEEL = Preset('eg_keel', 'eg', spec=EG_SPEC, doc='Yasinnik et al. 2022, section 6 (KEEL, Table 3), on the fixed KEEL MLP',
+                 hp=dict(c=1., multiplier=1., lr_inner=1e-2, lr_z=10.))
+EG_KEEL_HO = Preset('eg_keel_ho', 'eg', spec=EG_SPEC, doc='our KEEL variant: η₂ = 1e3, half the validation set only selects',
+                    hp=dict(EG_KEEL.hp, lr_z=1e3, holdout=.5))

@@ -4,24 +4,26 @@
 
 # %% ../nbs/14_lct.ipynb 2
 from __future__ import annotations
-import copy, itertools, math, time, numbers
+import itertools, math, time
 import numpy as np
 import pandas as pd
 import torch
 from torch import nn, Tensor
 import torch.nn.functional as F
-from .core import (set_seed, get_device, init_threads, full_run, check_Xy, check_hp, class_counts, progress,
-                           save_results, load_results)
+from fastcore.basics import patch_to
+from .core import set_seed, get_device, init_threads, full_run, check_hp, class_counts, progress, save_results, load_results
 from .metrics import binary_report, roc_auc, precision_at_recall
 from .losses import focal_loss, vs_loss
 from .optim import SAM
-from .train import MLP, SmallCNN, resnet32, register_method
+from .train import (MLP, SmallCNN, resnet32, TrainSpec, Step, Preset, HP, MLP_HPS, num, one_of, widths, flag, instance,
+                            fit, make_model, make_optimizer, register_method)
 
 # %% auto 0
-__all__ = ['LOSS_PARAMS', 'GRIDS', 'LCT_DEFAULTS', 'RECALLS', 'LCT_TASKS', 'LinearPDF', 'FiLM', 'check_dists', 'lct_loss',
-           'LCTNet', 'sample_lambda', 'fit_lct', 'lambda_grid', 'predict_lct', 'sweep_lambda', 'best_lambda',
-           'default_dists', 'lct_model', 'train_lct', 'lct_method', 'grid_vs_lct', 'lct_task', 'run_lct_experiment',
-           'film_overhead', 'tuning_cost', 'cifar_binary', 'cifar_lct_experiment']
+__all__ = ['LOSS_PARAMS', 'LCT_CPU', 'LCT_CIFAR', 'LCT_CIFAR_SAM', 'GRIDS', 'LAM_METRICS', 'RECALLS', 'LCT_TASKS', 'LinearPDF',
+           'FiLM', 'check_dists', 'lct_loss', 'LCTNet', 'sample_lambda', 'LCTStep', 'lam_auc_score', 'fit_lct',
+           'lambda_grid', 'predict_lct', 'sweep_lambda', 'best_lambda', 'default_dists', 'train_lct', 'LCTPredictor',
+           'lct_method', 'grid_vs_lct', 'lct_task', 'run_lct_experiment', 'film_overhead', 'tuning_cost',
+           'cifar_binary', 'cifar_lct_experiment']
 
 # %% ../nbs/14_lct.ipynb 6
 class LinearPDF:
@@ -61,33 +63,34 @@ class LinearPDF:
         t = np.divide(2*u, den, out=np.zeros_like(u), where=den > 0)
         return self.a + np.clip(t, 0., self.w)
 
-    def sample(self,
-               n:int|None=None, # number of draws (None: one float)
-               rng:np.random.Generator|None=None, # NumPy generator (default: a fresh unseeded one)
-              ):
-        "Draw by inverse-CDF sampling."
-        rng = rng if rng is not None else np.random.default_rng()
-        u = rng.random(n if n is not None else 1)
-        x = self.icdf(u)
-        return float(x[0]) if n is None else x
+# %% ../nbs/14_lct.ipynb 11
+@patch_to(LinearPDF)
+def sample(self, n:int|None=None, # number of draws (None: one float)
+           rng:np.random.Generator|None=None, # NumPy generator (default: a fresh unseeded one)
+          ):
+    "Draw by inverse-CDF sampling."
+    rng = rng if rng is not None else np.random.default_rng()
+    x = self.icdf(rng.random(n if n is not None else 1))
+    return float(x[0]) if n is None else x
 
-    @property
-    def mean(self) -> float: return self.a + self.w**2*(self.h_a + 2*self.h_b)/6
-    @property
-    def var(self) -> float: return self.w**3*(self.h_a + 3*self.h_b)/12 - (self.w**2*(self.h_a + 2*self.h_b)/6)**2
-    def __repr__(self): return f"L({self.a:g}, {self.b:g}, h_b={self.h_b:.4g})"
+@patch_to(LinearPDF, as_prop=True)
+def mean(self) -> float: return self.a + self.w**2*(self.h_a + 2*self.h_b)/6
+@patch_to(LinearPDF, as_prop=True)
+def var(self) -> float: return self.w**3*(self.h_a + 3*self.h_b)/12 - (self.w**2*(self.h_a + 2*self.h_b)/6)**2
+@patch_to(LinearPDF)
+def __repr__(self): return f"L({self.a:g}, {self.b:g}, h_b={self.h_b:.4g})"
 
-    @classmethod
-    def uniform(cls, a, b):
-        "Uniform density on `[a, b]`."
-        return cls(a, b, h_b=1/(b - a))
-    @classmethod
-    def triangular(cls, a, b, *, peak:str='b'):
-        "Triangle density on `[a, b]` with its peak at `'a'` or `'b'`."
-        if peak not in ('a', 'b'): raise ValueError(f"peak must be 'a' or 'b', got {peak!r}")
-        return cls(a, b, h_b=2/(b - a) if peak == 'b' else 0.)
+@patch_to(LinearPDF, cls_method=True)
+def uniform(cls, a, b):
+    "Uniform density on `[a, b]`."
+    return cls(a, b, h_b=1/(b - a))
+@patch_to(LinearPDF, cls_method=True)
+def triangular(cls, a, b, *, peak:str='b'):
+    "Triangle density on `[a, b]` with its peak at `'a'` or `'b'`."
+    if peak not in ('a', 'b'): raise ValueError(f"peak must be 'a' or 'b', got {peak!r}")
+    return cls(a, b, h_b=2/(b - a) if peak == 'b' else 0.)
 
-# %% ../nbs/14_lct.ipynb 15
+# %% ../nbs/14_lct.ipynb 18
 class FiLM(nn.Module):
     "Map λ to a per-feature scale σ(λ) and shift μ(λ) and apply `σ ⊙ h + μ`."
     def __init__(self,
@@ -115,7 +118,7 @@ class FiLM(nn.Module):
         sigma, mu = self.scale_shift(lam.to(h.dtype))
         return sigma*h + mu
 
-# %% ../nbs/14_lct.ipynb 19
+# %% ../nbs/14_lct.ipynb 22
 LOSS_PARAMS = {'focal': ('alpha', 'phi'), 'vs': ('gamma', 'tau')}
 
 def check_dists(loss:str, # 'focal' or 'vs'
@@ -141,7 +144,7 @@ def lct_loss(logits:Tensor, # (n, C) logits
     if loss == 'vs': return vs_loss(logits, y, counts=counts, gamma=float(lam['gamma']), tau=float(lam['tau']))
     raise ValueError(f"loss must be one of {sorted(LOSS_PARAMS)}, got {loss!r}")
 
-# %% ../nbs/14_lct.ipynb 20
+# %% ../nbs/14_lct.ipynb 24
 class LCTNet(nn.Module):
     "Wrap a model with `.body`, `.head`, `.d_feat` into $f_\\theta(x, \\lambda)$: FiLM between body and head."
     def __init__(self,
@@ -176,7 +179,18 @@ class LCTNet(nn.Module):
             h = self.film(h, self.encode(lam) if code is None else code)
         return self.head(h)
 
-# %% ../nbs/14_lct.ipynb 25
+# %% ../nbs/14_lct.ipynb 30
+LCT_CPU = Preset('lct_cpu', 'lct', spec=TrainSpec(epochs=30, batch_size=128, optimizer='adam', lr=2e-3),
+                 hp=dict(arch='mlp', hidden=(64,), film_hidden=(128, 128)),
+                 doc="This notebook's CPU experiments: MLP [64] + FiLM 128-128, Adam 2e-3, batch 128, 30 epochs, best mean val AUC.")
+LCT_CIFAR = Preset('lct_cifar', 'lct', spec=TrainSpec(epochs=500, batch_size=128, optimizer='sgd', lr=.1, momentum=.9,
+                                                      schedule='multistep', milestones=(400, 450), lr_decay=.01, clip=.5),
+                   hp=dict(arch='resnet32', film_hidden=(128, 128)),
+                   doc="Paper §4.2 CIFAR-10/100: ResNet-32, 500 epochs, SGD m=.9, lr .1 → 1e-3 → 1e-5 at 400/450, batch 128, clip .5.")
+LCT_CIFAR_SAM = Preset('lct_cifar_sam', 'lct', spec=LCT_CIFAR.spec, hp={**LCT_CIFAR.hp, 'sam_rho': .1},
+                       doc="`LCT_CIFAR` with SAM (ρ = 0.1, paper §4.2).")
+
+# %% ../nbs/14_lct.ipynb 32
 def sample_lambda(dists:dict, # name -> `LinearPDF` or float
                   rng:np.random.Generator, # NumPy generator
                   n:int|None=None, # number of draws (None: one dict)
@@ -186,53 +200,72 @@ def sample_lambda(dists:dict, # name -> `LinearPDF` or float
     cols = {k: (v.sample(n, rng) if isinstance(v, LinearPDF) else np.full(n, float(v))) for k, v in dists.items()}
     return [{k: float(c[i]) for k, c in cols.items()} for i in range(n)]
 
+# %% ../nbs/14_lct.ipynb 34
+class LCTStep(Step):
+    "One LCT mini-batch: λ ~ `net.dists` from `tr.rng`, `lct_loss` at λ, then a step of the spec's optimizer or of SAM around it."
+    def __init__(self, loss:str='vs', # 'focal' or 'vs'
+                 *, sam_rho:float=0.): # > 0: sharpness-aware minimisation with this radius
+        self.loss, self.sam_rho, self.queue = loss, check_hp('sam_rho', sam_rho, lo=0), []
+
+    def optimizers(self, tr):
+        if not self.sam_rho: return None
+        if tr.scaler is not None: raise ValueError("sam_rho > 0 does not support amp=True")
+        return [SAM(tr.model.parameters(), lambda groups: make_optimizer(groups, tr.spec), rho=self.sam_rho)]
+
+    def before_fit(self, tr):
+        self.dists = check_dists(self.loss, tr.model.dists); tr.hist.setdefault('lam', [])
+        self.counts = class_counts(tr.yn, max(2, tr.model.head.out_features))
+
+    def before_epoch(self, tr): self.queue = []
+    def draw(self, tr) -> dict:
+        "The λ of this mini-batch (the epoch's draws are taken at its first batch, one per batch)."
+        if not self.queue:
+            n, bs = len(tr.y), tr.spec.batch_size
+            nb = math.ceil(n / bs) if bs is not None and (bs < n or tr.spec.balanced) else 1
+            self.queue = sample_lambda(self.dists, tr.rng, nb)[::-1]
+        lam = self.queue.pop(); tr.hist['lam'].append(lam); return lam
+
+    def __call__(self, tr, xb, yb):
+        lam, net = self.draw(tr), tr.model
+        code = net.encode(lam) if net.film is not None else None
+        f = lambda: lct_loss(net(xb, lam, code=code), yb, lam, loss=self.loss, counts=self.counts)
+        if not self.sam_rho:
+            with tr.autocast(): loss = f()
+            tr.backward(loss); return loss
+        opt = tr.opts[0]; opt.zero_grad(set_to_none=True); loss = f(); loss.backward(); opt.first_step(zero_grad=True)
+        f().backward()
+        if tr.spec.clip is not None: torch.nn.utils.clip_grad_norm_(net.parameters(), tr.spec.clip)
+        opt.second_step(zero_grad=True); return loss
+
+# %% ../nbs/14_lct.ipynb 36
+def _logits(net, X:Tensor, lam:dict, bs:int=8192) -> Tensor:
+    return torch.cat([net(X[i:i+bs], lam) for i in range(0, len(X), bs)])
+
+def lam_auc_score(val_lams:list[dict], # λ's whose validation AUCs are averaged
+                 ):
+    "A trainer `score`: mean validation AUC of `tr.model` over `val_lams`."
+    def score(tr):
+        yv = tr.yv.cpu().numpy()
+        with torch.no_grad(): return float(np.mean([roc_auc(yv, _logits(tr.model, tr.Xv, l).softmax(-1)[:, 1].cpu().numpy()) for l in val_lams]))
+    return score
+
 def fit_lct(net:LCTNet, # network to train in place
             X, y, # training data (n, ...) and labels (n,)
             *, loss:str='vs', # 'focal' or 'vs'
-            epochs:int=50, lr:float=1e-3, batch_size:int=128, weight_decay:float=0.,
+            spec:TrainSpec|None=None, # the protocol (default `LCT_CPU.spec`); `spec_kw` override its fields
             sam_rho:float=0., # > 0: sharpness-aware minimisation with this radius
-            seed:int=0, device=None, progress_bar:bool=False,
-            X_val=None, y_val=None, # binary validation data: keep the epoch with the best mean validation AUC
-            val_lams:list|None=None, # λ's that score an epoch (default: `lambda_grid(loss, dists)`)
-           ) -> dict:
-    "Loss-conditional training; returns `{'loss': per-epoch means, 'lam': every λ drawn, 'val': per-epoch scores}`."
-    dists = check_dists(loss, net.dists)
-    check_hp('epochs', epochs, lo=1, integer=True); check_hp('lr', lr, lo=0, open_lo=True)
-    check_hp('batch_size', batch_size, lo=1, integer=True); check_hp('sam_rho', sam_rho, lo=0)
-    check_hp('weight_decay', weight_decay, lo=0)
-    rng = set_seed(seed); device = get_device(device); net.to(device).train()
-    X, y = check_Xy(X, y)
-    counts = class_counts(y, max(2, net.head.out_features))
-    X = torch.as_tensor(np.asarray(X, dtype=np.float32), device=device)
-    y = torch.as_tensor(np.asarray(y, dtype=np.int64), device=device)
-    opt = (SAM(net.parameters(), torch.optim.Adam, rho=sam_rho, lr=lr, weight_decay=weight_decay) if sam_rho > 0
-           else torch.optim.Adam(net.parameters(), lr=lr, weight_decay=weight_decay))
-    hist, n, best, best_state = {'loss': [], 'lam': [], 'val': []}, len(y), -math.inf, None
-    if X_val is not None: val_lams = val_lams or lambda_grid(loss, dists)
-    for ep in (progress(range(epochs), desc='LCT epochs') if progress_bar else range(epochs)):
-        tot, nb = 0., 0
-        batches = np.array_split(rng.permutation(n), max(1, math.ceil(n/batch_size)))
-        lams = sample_lambda(dists, rng, len(batches)); hist['lam'] += lams     # one λ per mini-batch
-        codes = [net.encode(lam) for lam in lams] if net.film is not None else [None]*len(lams)
-        for b, lam, code in zip(batches, lams, codes):
-            xb, yb = X[b], y[b]
-            l = lct_loss(net(xb, lam, code=code), yb, lam, loss=loss, counts=counts)
-            opt.zero_grad(); l.backward()
-            if sam_rho > 0:
-                opt.first_step(zero_grad=True)
-                lct_loss(net(xb, lam, code=code), yb, lam, loss=loss, counts=counts).backward()
-                opt.second_step(zero_grad=True)
-            else: opt.step()
-            tot += float(l.detach()); nb += 1
-        hist['loss'].append(tot/nb)
-        if X_val is not None:
-            sc = float(np.mean([roc_auc(y_val, predict_lct(net, X_val, lam, device=device)[:, 1]) for lam in val_lams]))
-            hist['val'].append(sc); net.train()
-            if sc > best: best, best_state = sc, copy.deepcopy(net.state_dict())
-    if best_state is not None: net.load_state_dict(best_state); hist['best_val'] = best
-    net.eval(); return hist
+            seed:int=0,
+            X_val=None, y_val=None, # binary validation data: epochs scored by mean validation AUC over `val_lams`
+            val_lams:list|None=None, # λ's that score an epoch (default: `lambda_grid(loss, net.dists)`)
+            **spec_kw) -> dict:
+    "Loss-conditional training on the `Trainer`; the history has `loss`, `val` (per epoch) and `lam` (every λ drawn)."
+    dists = check_dists(loss, net.dists); spec = (spec or LCT_CPU.spec).replace(**spec_kw)
+    use_val = X_val is not None and spec.select != 'last'
+    score = lam_auc_score(val_lams or lambda_grid(loss, dists)) if use_val else None
+    return fit(net, X, y, X_val=X_val if use_val else None, y_val=y_val if use_val else None, spec=spec,
+               step=LCTStep(loss, sam_rho=sam_rho), score=score, seed=seed)
 
-# %% ../nbs/14_lct.ipynb 32
+# %% ../nbs/14_lct.ipynb 44
 GRIDS = {'focal': {'alpha': (.1, .25, .5, .75), 'phi': (0., 1., 2., 3.)},
          'vs': {'gamma': (0., .1, .2, .3), 'tau': (0., 1., 2., 3.)}}
 
@@ -254,11 +287,11 @@ def predict_lct(net:LCTNet, # trained network
                 lam:dict, # the λ to evaluate at
                 *, device=None) -> np.ndarray:
     "Class probabilities `(n, C)` of $f_\\theta(X, \\lambda)$."
-    device = get_device(device); net.to(device).eval()
-    X = torch.as_tensor(np.asarray(X, dtype=np.float32), device=device)
-    with torch.no_grad(): return torch.cat([net(X[i:i+8192], lam) for i in range(0, len(X), 8192)]).softmax(-1).cpu().numpy()
+    device = get_device(device) if device is not None else net.lo.device
+    net.to(device).eval(); X = torch.as_tensor(np.asarray(X, dtype=np.float32), device=device)
+    with torch.no_grad(): return _logits(net, X, lam).softmax(-1).cpu().numpy()
 
-# %% ../nbs/14_lct.ipynb 34
+# %% ../nbs/14_lct.ipynb 46
 def sweep_lambda(net:LCTNet, # trained network
                  split, # `Split` with validation and test parts
                  grid:list[dict], # λ values (e.g. `lambda_grid(...)`)
@@ -272,15 +305,13 @@ def sweep_lambda(net:LCTNet, # trained network
     return pd.DataFrame(rows), scores
 
 def best_lambda(table:pd.DataFrame, # from `sweep_lambda`
-                select:str='auc', # validation metric to maximise
+                lam_metric:str='auc', # validation metric to maximise
                ) -> int:
-    "Row index of the λ with the best validation `select` (ties: first)."
-    if f'val_{select}' not in table: raise ValueError(f"select must be a column of binary_report, got {select!r}")
-    return int(table[f'val_{select}'].to_numpy().argmax())
+    "Row index of the λ with the best validation `lam_metric` (ties: first)."
+    if f'val_{lam_metric}' not in table: raise ValueError(f"lam_metric must be a column of binary_report, got {lam_metric!r}")
+    return int(table[f'val_{lam_metric}'].to_numpy().argmax())
 
-# %% ../nbs/14_lct.ipynb 38
-LCT_DEFAULTS = dict(hidden=(64,), epochs=30, lr=2e-3, batch_size=128, film_hidden=(128, 128))
-
+# %% ../nbs/14_lct.ipynb 50
 def default_dists(loss:str, # 'focal' or 'vs'
                   variant:str='both', # 'both', or the single varied hyperparameter ('gamma', 'tau', 'alpha', 'phi')
                  ) -> dict:
@@ -292,64 +323,79 @@ def default_dists(loss:str, # 'focal' or 'vs'
     if variant not in full: raise ValueError(f"variant must be 'both' or one of {tuple(full)}, got {variant!r}")
     return {k: (full[k] if k == variant else fixed[k]) for k in full}
 
-def lct_model(split, # `Split` (image tasks store flattened images and `meta['image_shape']`)
-              *, arch:str='mlp', # 'mlp', 'cnn' (`SmallCNN`) or 'resnet32'
-              hidden=LCT_DEFAULTS['hidden'], width:int=32) -> nn.Module:
-    "The base network for `split`: an `MLP`, or a conv net whose `.body` first unflattens the image."
-    if arch == 'mlp': return MLP(split.Xtr.shape[1], list(hidden), split.n_classes)
-    if arch not in ('cnn', 'resnet32'): raise ValueError(f"arch must be 'mlp', 'cnn' or 'resnet32', got {arch!r}")
-    shape = split.meta.get('image_shape')
-    if shape is None or int(np.prod(shape)) != split.Xtr.shape[1]:
-        raise ValueError(f"arch={arch!r} needs split.meta['image_shape'] matching the {split.Xtr.shape[1]} features, got {shape}")
-    m = SmallCNN(shape[0], split.n_classes, width=width) if arch == 'cnn' else resnet32(split.n_classes, in_ch=shape[0])
-    m.body = nn.Sequential(nn.Unflatten(1, tuple(shape)), *m.body); return m
-
 def train_lct(split, # a `Split` (vectors, or flattened images with `meta['image_shape']`)
-              *, loss:str='vs', dists:dict|None=None, # default `default_dists(loss)`
-              film:bool=True, seed:int=0, arch:str='mlp', hidden=LCT_DEFAULTS['hidden'],
-              film_hidden=LCT_DEFAULTS['film_hidden'], identity_init:bool=True,
-              select_epoch:bool=True, # keep the epoch with the best mean validation AUC (binary tasks)
-              **fit_kw) -> LCTNet:
-    "Build an `LCTNet` on `lct_model(split, arch=...)` and train it with `fit_lct` on `split`'s training part."
+              spec:TrainSpec|None=None, # the protocol (default `LCT_CPU.spec`); `spec_kw` override its fields
+              *, seed:int=0, loss:str='vs', dists:dict|None=None, # default `default_dists(loss)`
+              film:bool=True, arch:str='mlp', hidden=(64,), dropout:float=0., film_hidden=(128, 128),
+              identity_init:bool=True, sam_rho:float=0.,
+              **spec_kw) -> LCTNet:
+    "Build an `LCTNet` on `make_model(split, arch=...)` and train it with `fit_lct` (epochs scored on validation for binary tasks)."
     dists = check_dists(loss, dists if dists is not None else default_dists(loss))
-    set_seed(seed)
-    net = LCTNet(lct_model(split, arch=arch, hidden=hidden), dists, film=film, film_hidden=film_hidden, identity_init=identity_init)
-    kw = {k: v for k, v in LCT_DEFAULTS.items() if k in ('epochs', 'lr', 'batch_size')} | fit_kw
-    if select_epoch and split.n_classes == 2: kw |= dict(X_val=split.Xva, y_val=split.yva)
-    fit_lct(net, split.Xtr, split.ytr, loss=loss, seed=seed, **kw)
+    set_seed(seed); base = make_model(split, arch=arch, hidden=hidden, dropout=dropout)
+    net = LCTNet(base, dists, film=film, film_hidden=film_hidden, identity_init=identity_init)
+    val = dict(X_val=split.Xva, y_val=split.yva) if split.n_classes == 2 else {}
+    fit_lct(net, split.Xtr, split.ytr, loss=loss, spec=spec, sam_rho=sam_rho, seed=seed, **val, **spec_kw)
     return net
 
-@register_method('lct')
-def lct_method(split, *, seed:int=0, loss:str='vs', select:str='auc', grid:dict|None=None, **hp) -> np.ndarray:
-    "LCT over the focal or VS family, then the λ of the grid with the best validation `select`; test probabilities."
-    net = train_lct(split, loss=loss, seed=seed, **hp)
-    table, _ = sweep_lambda(net, split, lambda_grid(loss, net.dists, grid))
-    return predict_lct(net, split.Xte, lambda_grid(loss, net.dists, grid)[best_lambda(table, select)])
+# %% ../nbs/14_lct.ipynb 53
+class LCTPredictor:
+    "A trained `LCTNet`, the λ chosen on validation (`lam_chosen`) and the sweep table over the λ grid (`table`)."
+    def __init__(self, net:LCTNet, lam_chosen:dict, table:pd.DataFrame|None=None):
+        self.net, self.lam_chosen, self.table = net.eval(), dict(lam_chosen), table
+    def predict_proba(self, X, # inputs (n, ...)
+                      lam:dict|None=None, # the λ to evaluate at (None: `lam_chosen`)
+                     ) -> np.ndarray:
+        "Probabilities `(n, 2)` at `lam`."
+        if lam is not None and set(lam) != set(self.lam_chosen):
+            raise ValueError(f"lam must give exactly {sorted(self.lam_chosen)}, got {sorted(lam)}")
+        return predict_lct(self.net, X, self.lam_chosen if lam is None else lam)
+    def __repr__(self): return f"LCTPredictor(lam_chosen={self.lam_chosen})"
 
-# %% ../nbs/14_lct.ipynb 44
+LAM_METRICS = ('ap', 'auc', 'brier', 'max_f1', 'bacc', 'gmean', 'p_at_r75', 'p_at_r50', 'p_at_r25', 'p_at_r99')
+
+# %% ../nbs/14_lct.ipynb 55
+@register_method('lct', HP('loss', 'vs', "loss family: 'focal' (α, φ) or 'vs' (γ, τ)", one_of(*LOSS_PARAMS)),
+                 HP('dists', None, 'P_λ: name -> `LinearPDF` or fixed float (None: `default_dists(loss)`)', instance(dict, none=True)),
+                 HP('film', True, 'feed λ to the network through FiLM (False: LCT without FiLM)', flag), *MLP_HPS,
+                 HP('film_hidden', (128, 128), 'widths of the FiLM λ-network', widths),
+                 HP('identity_init', True, 'FiLM starts as the identity', flag),
+                 HP('sam_rho', 0., 'SAM radius (0: the spec optimizer alone)', num(0)),
+                 HP('lam_metric', 'auc', 'validation metric that chooses λ after training', one_of(*LAM_METRICS)),
+                 HP('grid', None, 'λ grid: name -> values (None: `GRIDS[loss]` inside the support)', instance(dict, none=True)),
+                 spec=LCT_CPU.spec, title='LCT', binary_only=True, predict_params={'lam': None},
+                 smoke=dict(epochs=2, hidden=(8,), film_hidden=(8,)))
+def lct_method(split, spec, *, seed=0, loss='vs', lam_metric='auc', grid=None, **net_hp) -> LCTPredictor:
+    "LCT over the focal or VS family, then the λ of the grid with the best validation `lam_metric`."
+    net = train_lct(split, spec, seed=seed, loss=loss, **net_hp)
+    g = lambda_grid(loss, net.dists, grid); table, _ = sweep_lambda(net, split, g)
+    return LCTPredictor(net, g[best_lambda(table, lam_metric)], table)
+
+# %% ../nbs/14_lct.ipynb 60
 RECALLS = (.05, .1, .2, .3, .4, .5, .6, .7, .8, .9, .95, .99)
 
 def grid_vs_lct(split, # binary `Split`
                 *, loss:str='vs', seed:int=0,
                 methods=('fixed', 'lct', 'lct_nofilm', 'lct_single', 'lct_sam'), # which models to train
-                select:str='auc', # validation metric that picks λ / the fixed model
-                sam_rho:float=.05, **train_kw) -> pd.DataFrame:
+                lam_metric:str='auc', # validation metric that picks λ / the fixed model
+                sam_rho:float=.05, # SAM radius of 'lct_sam'
+                spec:TrainSpec|None=None, # the protocol of every model (default `LCT_CPU.spec`)
+                **train_kw) -> pd.DataFrame: # further `train_lct` keywords (hyperparameters or `TrainSpec` knobs)
     "One seed of the fixed-grid vs LCT comparison on `split`: a long table of metrics per (model, λ)."
     names, grid, rows = LOSS_PARAMS[loss], lambda_grid(loss), []
     def add(net, method, lam_list, t_train):
         t0 = time.perf_counter(); table, scores = sweep_lambda(net, split, lam_list); t_inf = time.perf_counter() - t0
         table['method'], table['train_s'], table['infer_s'] = method, t_train, t_inf/len(lam_list)
-        table['selected'] = np.arange(len(table)) == best_lambda(table, select)
+        table['selected'] = np.arange(len(table)) == best_lambda(table, lam_metric)
         for r in RECALLS: table[f'prec@{r:g}'] = [precision_at_recall(split.yte, scores[i], r) for i in table['i']]
         rows.append(table)
     def timed(**kw):
-        t0 = time.perf_counter(); net = train_lct(split, loss=loss, seed=seed, **train_kw, **kw); return net, time.perf_counter() - t0
+        t0 = time.perf_counter(); net = train_lct(split, spec, loss=loss, seed=seed, **train_kw, **kw); return net, time.perf_counter() - t0
     if 'fixed' in methods:
         fixed = []
-        for lam in progress(grid, desc=f'{loss} fixed grid'):
+        for lam in progress(grid, desc=f'{loss} fixed grid', disable=not train_kw.get('progress', (spec or LCT_CPU.spec).progress)):
             net, t = timed(dists=lam, film=False); add(net, 'fixed', [lam], t); fixed.append(rows.pop())
         ft = pd.concat(fixed, ignore_index=True); ft['i'] = range(len(ft))
-        ft['selected'] = np.arange(len(ft)) == best_lambda(ft, select); rows.append(ft)
+        ft['selected'] = np.arange(len(ft)) == best_lambda(ft, lam_metric); rows.append(ft)
     variants = {'lct': dict(dists=default_dists(loss)), 'lct_nofilm': dict(dists=default_dists(loss), film=False),
                 'lct_sam': dict(dists=default_dists(loss), sam_rho=sam_rho)}
     if 'lct_single' in methods: variants |= {f'lct_{k}': dict(dists=default_dists(loss, k)) for k in names}
@@ -360,31 +406,24 @@ def grid_vs_lct(split, # binary `Split`
     out.insert(0, 'seed', seed); out.insert(0, 'loss', loss); out.insert(0, 'dataset', split.name)
     return out
 
-# %% ../nbs/14_lct.ipynb 46
-def _subsample_ir(X, y, ir, rng):
-    "All negatives and round(n_neg / ir) random positives."
-    neg, pos = np.flatnonzero(y == 0), np.flatnonzero(y == 1)
-    k = int(round(len(neg)/ir))
-    if not 1 <= k <= len(pos): raise ValueError(f"ir={ir} needs {k} positives, the data has {len(pos)}")
-    keep = np.sort(np.r_[neg, rng.choice(pos, k, replace=False)])
-    return X[keep], y[keep]
-
+# %% ../nbs/14_lct.ipynb 63
 LCT_TASKS = ('adult@100', 'page-blocks0@100', 'page-blocks0@10')
 
 def lct_task(name:str, # 'adult@IR' or '<keel name>@IR'
              *, seed:int=0) -> 'Split':
     "A binary task at imbalance ratio IR: Adult via `load_adult`, KEEL via `load_keel` + subsample + `keel_cv_splits` (fold 0)."
-    from imbal_nb.data import load_adult, load_keel, keel_cv_splits
+    from imbal_nb.data import load_adult, load_keel, keel_cv_splits, subsample_ir
     base, _, ir = name.partition('@')
     if not ir: raise ValueError(f"task must look like 'adult@100' or 'page-blocks0@10', got {name!r}")
     ir = float(ir)
     if base == 'adult': sp = load_adult(ir=ir, seed=seed)
     else:
-        X, y = _subsample_ir(*load_keel(base), ir, np.random.default_rng(seed))
+        X, y = load_keel(base); keep = subsample_ir(y, ir, np.random.default_rng(seed), base)[0]
+        X, y = X[keep], y[keep]
         sp = keel_cv_splits(X, y, n_folds=4, seed=seed, name=base)[0]
     sp.name = name; return sp
 
-# %% ../nbs/14_lct.ipynb 47
+# %% ../nbs/14_lct.ipynb 65
 def run_lct_experiment(task:str, # a name for `lct_task`, e.g. 'adult@100'
                        *, seeds=(0, 1, 2), losses=('focal', 'vs'), save:str|None=None, # results file name
                        **kw) -> pd.DataFrame:
@@ -397,7 +436,7 @@ def run_lct_experiment(task:str, # a name for `lct_task`, e.g. 'adult@100'
     if save: save_results(df, save)
     return df
 
-# %% ../nbs/14_lct.ipynb 73
+# %% ../nbs/14_lct.ipynb 92
 def film_overhead(split, # data for the timing (`Split`; images need `meta['image_shape']`)
                   *, arch:str='mlp', loss:str='vs', n_steps:int=40, batch_size:int=128, repeats:int=5,
                   **model_kw) -> dict:
@@ -405,12 +444,12 @@ def film_overhead(split, # data for the timing (`Split`; images need `meta['imag
     n = min(len(split.ytr), n_steps*batch_size); X, y = split.Xtr[:n], split.ytr[:n]
     if len(np.unique(y)) < 2: X, y = np.r_[X[:-1], split.Xtr[split.ytr == 1][:1]], np.r_[y[:-1], 1]
     fixed = {k: float(v.mean) for k, v in default_dists(loss).items()}
-    nets = {'plain': LCTNet(lct_model(split, arch=arch, **model_kw), fixed, film=False),
-            'film': LCTNet(lct_model(split, arch=arch, **model_kw), default_dists(loss))}
+    nets = {'plain': LCTNet(make_model(split, arch=arch, **model_kw), fixed, film=False),
+            'film': LCTNet(make_model(split, arch=arch, **model_kw), default_dists(loss))}
     steps, t = math.ceil(n/batch_size), {k: [] for k in nets}
     for r in range(repeats):
         for k, net in (nets.items() if r % 2 == 0 else reversed(nets.items())):
-            t0 = time.perf_counter(); fit_lct(net, X, y, loss=loss, epochs=1, batch_size=batch_size, seed=r)
+            t0 = time.perf_counter(); fit_lct(net, X, y, loss=loss, epochs=1, batch_size=batch_size, seed=r, device='cpu')
             t[k].append((time.perf_counter() - t0)/steps)
     out = {f'{k}_step_s': float(np.median(v)) for k, v in t.items()}
     out['ratio'] = out['film_step_s']/out['plain_step_s']; out.update(arch=arch, batch_size=batch_size, steps=steps)
@@ -428,39 +467,39 @@ def tuning_cost(df:pd.DataFrame, # rows of `grid_vs_lct` (needs methods 'fixed' 
                          auc_grid=fx[fx.selected].auc.iloc[0], auc_lct=lc[lc.selected].auc.iloc[0]))
     return pd.DataFrame(rows)
 
-# %% ../nbs/14_lct.ipynb 81
+# %% ../nbs/14_lct.ipynb 100
 def cifar_binary(dir, # CIFAR-10 python folder (see `read_cifar10`)
                  *, pos:int=1, # minority class (1 = automobile)
                  neg:int=9, # majority class (9 = truck)
                  ir:float=100, seed:int=0, val_frac:float=.2) -> 'Split':
     "A binary CIFAR-10 `Split` (flattened standardised images) with the training positives subsampled to `ir`."
-    from imbal_nb.data import read_cifar10, Split
+    from imbal_nb.data import read_cifar10, Split, subsample_ir, stratified_split
     check_hp('ir', ir, lo=1); check_hp('pos', pos, lo=0, hi=9, integer=True); check_hp('neg', neg, lo=0, hi=9, integer=True)
     if pos == neg: raise ValueError(f"pos and neg must differ, got {pos} for both")
     Xa, ya, Xb, yb = read_cifar10(dir); rng = np.random.default_rng(seed)
     def pick(X, t): m = (t == pos) | (t == neg); return X[m].astype(np.float32)/255, (t[m] == pos).astype(np.int64)
     (Xa, ya), (Xb, yb) = pick(Xa, ya), pick(Xb, yb)
-    Xa, ya = _subsample_ir(Xa, ya, ir, rng)
-    va = np.concatenate([rng.choice(np.flatnonzero(ya == c), max(1, int(round(val_frac*(ya == c).sum()))), replace=False) for c in (0, 1)])
-    tr = np.setdiff1d(np.arange(len(ya)), va)
+    keep = subsample_ir(ya, ir, rng, 'training')[0]; Xa, ya = Xa[keep], ya[keep]
+    tr, va = stratified_split(ya, val_frac, rng)
     mu, sd = Xa[tr].mean((0, 2, 3), keepdims=True), Xa[tr].std((0, 2, 3), keepdims=True) + 1e-6
     f = lambda X: ((X - mu)/sd).reshape(len(X), -1)
     return Split(f(Xa[tr]), ya[tr], f(Xa[va]), ya[va], f(Xb), yb, f'cifar10:{pos}v{neg}@{ir:g}',
                  dict(image_shape=(3, 32, 32), pos=pos, neg=neg, ir=ir, seed=seed))
 
+# %% ../nbs/14_lct.ipynb 103
 def cifar_lct_experiment(dir, *, pos:int=1, neg:int=9, ir:float=100, seeds=(0,), loss:str='vs',
-                         epochs:int=500, lr:float=1e-3, batch_size:int=128, save:str|None=None) -> pd.DataFrame:
+                         preset:Preset|None=None, # default `LCT_CIFAR`
+                         save:str|None=None, **spec_kw) -> pd.DataFrame:
     "Fixed VS (γ=.2, τ=1) vs LCT vs LCT without FiLM on a CIFAR-10 pair with ResNet-32; AUC etc. at the val-selected λ."
-    rows = []
+    preset, rows = preset or LCT_CIFAR, []
+    spec = preset.spec.replace(**spec_kw)
     for s in seeds:
         sp = cifar_binary(dir, pos=pos, neg=neg, ir=ir, seed=s)
         fixed = {'gamma': .2, 'tau': 1.} if loss == 'vs' else {'alpha': .25, 'phi': 2.}
         for m, kw in {'fixed': dict(dists=fixed, film=False), 'lct': {}, 'lct_nofilm': dict(film=False)}.items():
-            t0 = time.perf_counter()
-            net = train_lct(sp, loss=loss, arch='resnet32', seed=s, epochs=epochs, lr=lr, batch_size=batch_size, **kw)
-            t_train = time.perf_counter() - t0
+            t0 = time.perf_counter(); net = train_lct(sp, spec, loss=loss, seed=s, **{**preset.hp, **kw}); t_train = time.perf_counter() - t0
             tab, _ = sweep_lambda(net, sp, lambda_grid(loss, net.dists)); b = best_lambda(tab)
-            rows.append({'dataset': sp.name, 'loss': loss, 'method': m, 'seed': s, 'epochs': epochs, 'train_s': t_train,
+            rows.append({'dataset': sp.name, 'loss': loss, 'method': m, 'seed': s, 'epochs': spec.epochs, 'train_s': t_train,
                          **tab.iloc[b].to_dict()})
     df = pd.DataFrame(rows)
     if save: save_results(df, save)

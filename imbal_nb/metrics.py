@@ -10,7 +10,7 @@ from .core import _to_numpy
 
 # %% auto 0
 __all__ = ['average_precision', 'precision_at_recall', 'roc_auc', 'brier_score', 'max_f1', 'per_class_error', 'balanced_accuracy',
-           'balanced_error', 'g_mean', 'group_errors', 'deo', 'binary_report']
+           'balanced_error', 'g_mean', 'group_errors', 'deo', 'binary_report', 'score_run']
 
 # %% ../nbs/01_metrics.ipynb 5
 def _check_binary(y, s, *, name='s', both=True):
@@ -176,3 +176,14 @@ def binary_report(y, # binary labels (n,)
                bacc=balanced_accuracy(y, yhat), gmean=g_mean(y, yhat))
     for r in (75, 50, 25, 99): out[f'p_at_r{r}'] = precision_at_recall(y, s, r / 100)
     return out
+
+# %% ../nbs/01_metrics.ipynb 53
+def score_run(y, # true test labels (n,)
+              probs, # predicted probabilities (n, C)
+             ) -> dict:
+    "All metrics of one run: `binary_report` for two classes, balanced accuracy/error and G-mean otherwise."
+    probs = np.asarray(probs)
+    if probs.ndim != 2 or len(probs) != len(y): raise ValueError(f"probs must have shape (n, C) with n = {len(y)}, got {probs.shape}")
+    if probs.shape[1] == 2: return binary_report(y, probs[:, 1])
+    yhat = probs.argmax(1)
+    return dict(bacc=balanced_accuracy(y, yhat), balanced_error=balanced_error(y, yhat), gmean=g_mean(y, yhat))

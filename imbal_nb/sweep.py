@@ -14,7 +14,8 @@ from optuna.trial import TrialState
 
 # %% auto 0
 __all__ = ['METRICS', 'cell_key', 'make_grid', 'parse_hp_grid', 'default_storage', 'get_storage', 'top_up', 'claim', 'Heartbeat',
-           'fail_stale', 'run_cell', 'code_version', 'work', 'dry_run', 'results_frame', 'sweep_study', 'main']
+           'fail_stale', 'cell_split', 'run_cell', 'code_version', 'work', 'dry_run', 'results_frame', 'sweep_study',
+           'main']
 
 # %% ../nbs/16_sweep.ipynb 5
 def cell_key(cell:dict # with keys dataset, method, fold, seed, hp (dict)
@@ -150,19 +151,24 @@ def fail_stale(study:optuna.Study, # the sweep's study
 METRICS = ['ap', 'auc', 'brier', 'max_f1', 'bacc', 'gmean', 'p_at_r75', 'p_at_r50', 'p_at_r25', 'p_at_r99']
 _SPLITS = {}
 
+def cell_split(cell:dict # from `make_grid`
+              ):
+    "The `Split` of a cell: fold `cell['fold']` of `dataset_splits(dataset, n_folds, seed)` (cached per worker)."
+    from imbal_nb.data import dataset_splits
+    k = (cell['dataset'], cell['n_folds'], cell['seed'])
+    if k not in _SPLITS: _SPLITS[k] = dataset_splits(cell['dataset'], n_folds=cell['n_folds'], seed=cell['seed'])
+    return _SPLITS[k][cell['fold']]
+
 def run_cell(cell:dict # from `make_grid`
             ) -> dict:
-    "Train and score one cell: the metric dict of `imbal_nb.cli.score_run` (the `imbal-nb bench` columns)."
-    from imbal_nb.data import load_dataset
+    "Train and score one cell: the metric dict of `imbal_nb.metrics.score_run` (the `imbal-nb bench` columns)."
     from imbal_nb.train import run_method
-    from imbal_nb.cli import score_run, load_methods
-    load_methods()
-    k = (cell['dataset'], cell['n_folds'], cell['seed'])
-    if k not in _SPLITS: _SPLITS[k] = load_dataset(cell['dataset'], n_folds=cell['n_folds'], seed=cell['seed'])
-    sp = _SPLITS[k][cell['fold']]
-    return score_run(sp.yte, run_method(cell['method'], sp, seed=cell['seed'], **cell['hp']))
+    from imbal_nb.metrics import score_run
+    from imbal_nb.methods import load_methods
+    load_methods(); sp = cell_split(cell)
+    return score_run(sp.yte, run_method(cell['method'], sp, seed=cell['seed'], progress=False, **cell['hp']))
 
-# %% ../nbs/16_sweep.ipynb 22
+# %% ../nbs/16_sweep.ipynb 24
 def code_version() -> str:
     "Short hash of the installed `imbal_nb` sources: the code a worker runs (recorded with every result row)."
     import hashlib, importlib.util
@@ -171,6 +177,7 @@ def code_version() -> str:
         if p.name != '_modidx.py': h.update(p.name.encode()); h.update(p.read_bytes())
     return h.hexdigest()[:12]
 
+# %% ../nbs/16_sweep.ipynb 26
 def work(study:optuna.Study, # the sweep's study (created with direction 'maximize')
          cells:list[dict], # from `make_grid`
          objective:Callable=run_cell, # cell -> dict of metrics
@@ -210,7 +217,7 @@ def work(study:optuna.Study, # the sweep's study (created with direction 'maximi
         study.tell(trial, v if np.isfinite(v) else float('-inf'), skip_if_finished=True); done += 1
     return done
 
-# %% ../nbs/16_sweep.ipynb 25
+# %% ../nbs/16_sweep.ipynb 29
 def dry_run(cell:dict # from `make_grid`
            ) -> dict:
     "Fake metrics derived from the cell key; sleeps `$IMBAL_NB_DRY_RUN_SLEEP` s and logs to `$IMBAL_NB_DRY_RUN_LOG`."
@@ -223,7 +230,7 @@ def dry_run(cell:dict # from `make_grid`
     r = np.random.default_rng(int(hashlib.sha256(cell['key'].encode()).hexdigest()[:8], 16))
     return {m: float(r.uniform()) for m in METRICS}
 
-# %% ../nbs/16_sweep.ipynb 28
+# %% ../nbs/16_sweep.ipynb 32
 def results_frame(study:optuna.Study # a sweep study
                  ) -> pd.DataFrame:
     "One row per completed cell: dataset, method, fold, seed, metrics (as `imbal-nb bench`), hp (JSON), time_s, worker, code."
@@ -238,7 +245,7 @@ def results_frame(study:optuna.Study # a sweep study
     cols = ['dataset', 'method', 'fold', 'seed', *METRICS, *extra, 'hp', 'time_s', 'trial', 'worker', 'code']
     return pd.DataFrame(rows, columns=cols).sort_values(['dataset', 'method', 'hp', 'fold', 'seed'], ignore_index=True)
 
-# %% ../nbs/16_sweep.ipynb 33
+# %% ../nbs/16_sweep.ipynb 37
 def sweep_study(study_name:str, storage:str|None=None) -> optuna.Study:
     "Create or load the sweep study `study_name` (maximising the selected metric) in `storage`."
     st = get_storage(storage or default_storage(study_name))
@@ -246,7 +253,7 @@ def sweep_study(study_name:str, storage:str|None=None) -> optuna.Study:
 
 def _split_specs(s):
     if ':' not in s: return [x for x in s.split(',') if x]   # plain names (e.g. for `dry_run`)
-    from imbal_nb.cli import split_specs                      # `imbal-nb bench`'s parsing of --data
+    from imbal_nb.data import split_specs                     # `imbal-nb bench`'s parsing of --data
     return split_specs(s)
 
 def _load_objective(spec:str|None):
@@ -255,7 +262,7 @@ def _load_objective(spec:str|None):
     if not fn: raise ValueError(f"objective must look like module:function, got {spec!r}")
     return getattr(importlib.import_module(mod), fn)
 
-# %% ../nbs/16_sweep.ipynb 35
+# %% ../nbs/16_sweep.ipynb 39
 def _parser():
     p = argparse.ArgumentParser(prog='imbal-nb sweep', description="Run a grid as a resumable Optuna study; "
         "run the same command on several machines with one --storage URL to share the work.")

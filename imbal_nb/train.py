@@ -305,13 +305,13 @@ def _batches(self):
 @patch_to(Trainer)
 def _epoch(self):
     "One pass of the step over the batches; the mean batch loss."
-    tot, nb = 0., 0
+    ls = []   # batch losses stay on the device: one host sync per epoch, not per step
     for b in self._batches():
         if b is None: xb, yb = self.X, self.y
         else: idx = torch.as_tensor(b, device=self.device); xb, yb = self.X[idx], self.y[idx]
-        self.batch = b; loss = self.step(self, xb, yb); tot = tot + loss.detach(); nb += 1; self.iter += 1
+        self.batch = b; ls.append(self.step(self, xb, yb).detach()); self.iter += 1
         for cb in self._after_step: cb.after_step(self)
-    return float(tot) / max(nb, 1)
+    return float(ls[0]) if len(ls) == 1 else (float(torch.stack(ls).mean()) if ls else 0.)
 
 # %% ../nbs/05_train.ipynb 43
 @patch_to(Trainer)
@@ -341,17 +341,27 @@ def _select(self, ep):
 
 # %% ../nbs/05_train.ipynb 46
 @patch_to(Trainer)
+def score_start(self) -> float|None:
+    "Score the model before the first epoch as epoch −1, a candidate for 'best'; None when nothing is selected."
+    if self.spec.select != 'best' or self.start > 0 or not (self.has_val or self.score_fn is not None): return None
+    self.model.eval(); self.best = self._score(); self.model.train()
+    self.best_state, self.hist['best_epoch'] = (copy.deepcopy(self.model.state_dict()), copy.deepcopy(self.step.state())), -1
+    return self.best[0]
+
+# %% ../nbs/05_train.ipynb 48
+@patch_to(Trainer)
 def fit(self, X, y, # training inputs (n, ...) and labels (n,) (float targets: regression)
         X_val=None, y_val=None, # validation data for selection / early stopping
        ) -> dict:
     "Train in place; restore the selected epoch; return the history."
     self._setup(X, y, X_val, y_val); s = self.spec; self.yn = self.y.cpu().numpy()
-    self._run('before_fit'); ep = self.start - 1
+    self._run('before_fit'); self.model.train(); ep = self.start - 1
     for ep in progress(range(self.start, s.epochs), disable=not s.progress, desc=type(self.step).__name__):
         self.epoch, f = ep, lr_factor(s, ep)
         for o in self.opts:
             for g in o.param_groups: g['lr'] = g['base_lr'] * f
-        self.model.train(); self._run('before_epoch')
+        if not self.model.training: self.model.train()
+        self._run('before_epoch')
         self.hist['loss'].append(self._epoch()); self.hist['lr'].append(s.lr * f)
         self._select(ep); self._run('after_epoch')
         if self.checkpoint is not None and ((ep + 1) % self.checkpoint_every == 0 or ep + 1 == s.epochs or self.stop):
@@ -361,7 +371,7 @@ def fit(self, X, y, # training inputs (n, ...) and labels (n,) (float targets: r
     self.hist['best_val'] = self.best[0] if self.hist['val'] else None; self.hist['epochs_run'] = ep + 1
     self._run('after_fit'); self.model.eval(); return self.hist
 
-# %% ../nbs/05_train.ipynb 48
+# %% ../nbs/05_train.ipynb 50
 def _save_state(path, **state):
     "Write the training state atomically (a crash mid-write leaves the previous checkpoint intact)."
     tmp = Path(f'{path}.tmp'); torch.save(state, tmp); os.replace(tmp, path)
@@ -383,7 +393,7 @@ def _load(self, path):
     self.hist, self.best, self.best_state, self.since = st['hist'], tuple(st['best']), st['best_state'], st['since']
     self.start, self.iter = st['epoch'], st['iter']
 
-# %% ../nbs/05_train.ipynb 50
+# %% ../nbs/05_train.ipynb 52
 def fit(model:nn.Module, # any module mapping X to (n, C) logits
         X, y, # training inputs (n, ...) and labels (n,)
         *, X_val=None, y_val=None, # validation data for selection / early stopping
@@ -398,7 +408,7 @@ def fit(model:nn.Module, # any module mapping X to (n, C) logits
     return Trainer(model, spec, step=step or SupervisedStep(loss_fn), callbacks=callbacks, score=score, seed=seed,
                    checkpoint=checkpoint, checkpoint_every=checkpoint_every).fit(X, y, X_val, y_val)
 
-# %% ../nbs/05_train.ipynb 53
+# %% ../nbs/05_train.ipynb 55
 def predict_proba(model:nn.Module, # trained model giving (n, C) logits
                   X, # inputs, shape (n, ...)
                   *, device=None, # default: the model's own device
@@ -409,7 +419,7 @@ def predict_proba(model:nn.Module, # trained model giving (n, C) logits
     model.to(device).eval(); X = torch.as_tensor(np.asarray(X, dtype=np.float32), device=device)
     with torch.no_grad(): return _batched_logits(model, X).float().softmax(-1).cpu().numpy()
 
-# %% ../nbs/05_train.ipynb 69
+# %% ../nbs/05_train.ipynb 71
 @dataclass(frozen=True)
 class HP:
     "A declared method hyperparameter: name, default, one-line doc and a validator `check(name, value) -> value`."
@@ -425,7 +435,7 @@ def one_of(*options) -> Callable:
     "Validator: one of `options`."
     return lambda name, v: _choice(name, v, options)
 
-# %% ../nbs/05_train.ipynb 70
+# %% ../nbs/05_train.ipynb 72
 def widths(name, v) -> tuple:
     "Validator: a list or tuple of positive integer layer widths (empty allowed)."
     if not isinstance(v, (list, tuple)) or not all(isinstance(w, (int, np.integer)) and not isinstance(w, bool) and w >= 1 for w in v):
@@ -444,7 +454,7 @@ def instance(*types, none:bool=False) -> Callable:
         raise ValueError(f"{name} must be {' or '.join(t.__name__ for t in types)}{' or None' if none else ''}, got {type(v).__name__}")
     return check
 
-# %% ../nbs/05_train.ipynb 73
+# %% ../nbs/05_train.ipynb 75
 PRESETS: dict = {}
 
 @dataclass(frozen=True)
@@ -453,7 +463,7 @@ class Preset:
     name:str; method:str; spec:TrainSpec; hp:dict=field(default_factory=dict); doc:str=''
     def __post_init__(self): PRESETS[self.name] = self
 
-# %% ../nbs/05_train.ipynb 74
+# %% ../nbs/05_train.ipynb 76
 @dataclass
 class Method:
     "A registered method: training function, declared hyperparameters, default protocol and tiny smoke settings."
@@ -475,7 +485,7 @@ class Method:
                                  f"; declared: {', '.join(self.hps) or 'none'} (plus the TrainSpec knobs)"))
         return spec.replace(**skw), hp
 
-# %% ../nbs/05_train.ipynb 75
+# %% ../nbs/05_train.ipynb 77
 METHODS: dict[str, Method] = {}
 
 def register_method(name:str, # the name used by `imbal-nb bench --methods`
@@ -496,7 +506,7 @@ def get_method(name:str) -> Method:
     near = difflib.get_close_matches(str(name), METHODS, n=1)
     raise ValueError(f"unknown method {name!r}" + (f"; did you mean {near[0]!r}?" if near else '') + f" (registered: {', '.join(sorted(METHODS))})")
 
-# %% ../nbs/05_train.ipynb 77
+# %% ../nbs/05_train.ipynb 79
 class ModelPredictor:
     "A trained torch classifier: `predict_proba(X)` gives `(n, C)` probabilities."
     def __init__(self, model:nn.Module): self.model = model.eval()
@@ -527,7 +537,7 @@ def run_method(name:str, split, *, seed:int=0, preset:str|Preset|None=None, **kw
     if not np.isfinite(p).all(): raise RuntimeError(f"method {name!r} returned NaN/inf probabilities")
     return p
 
-# %% ../nbs/05_train.ipynb 79
+# %% ../nbs/05_train.ipynb 81
 MLP_SPEC = TrainSpec(epochs=200, lr=1e-2)
 ARCHS = ('mlp', 'cnn', 'resnet32')
 MLP_HPS = (HP('arch', 'mlp', "network: 'mlp', 'cnn' (`SmallCNN`) or 'resnet32' (images need `split.meta['image_shape']`)", one_of(*ARCHS)),
@@ -560,7 +570,7 @@ def train_mlp(split, # a `Split`
     fit(model, Xtr, ytr, X_val=split.Xva, y_val=split.yva, spec=spec, loss_fn=loss_fn, step=step, callbacks=callbacks, seed=seed)
     return model
 
-# %% ../nbs/05_train.ipynb 80
+# %% ../nbs/05_train.ipynb 82
 _SMOKE = dict(epochs=3)
 
 @register_method('ce', *MLP_HPS, spec=MLP_SPEC, smoke=_SMOKE)
@@ -573,7 +583,7 @@ def rs_method(split, spec, *, seed=0, **net):
     "Random re-sampling: class-balanced mini-batches."
     return ModelPredictor(train_mlp(split, spec.replace(balanced=True), seed=seed, **net))
 
-# %% ../nbs/05_train.ipynb 81
+# %% ../nbs/05_train.ipynb 83
 def smote_resample(X, y, *, ratio:str='double', k_neighbors:int=5, seed:int=0):
     "SMOTE-oversample `(X, y)`: `ratio='double'` doubles every minority class (capped at the majority), `'full'` balances."
     from imblearn.over_sampling import SMOTE
@@ -592,7 +602,7 @@ def smote_method(split, spec, *, seed=0, ratio='double', k_neighbors=5, **net):
     Xr, yr = smote_resample(split.Xtr, split.ytr, ratio=ratio, k_neighbors=k_neighbors, seed=seed)
     return ModelPredictor(train_mlp(split, spec, seed=seed, Xtr=Xr, ytr=yr, **net))
 
-# %% ../nbs/05_train.ipynb 90
+# %% ../nbs/05_train.ipynb 92
 def check_method(name:str, # a registered method
                  split, # a small `Split` the method accepts
                  **kw): # extra keywords (on top of the method's `smoke` settings)

@@ -4,8 +4,16 @@ from pathlib import Path
 
 def test_modules_import():
     import imbal_nb.core, imbal_nb.train, imbal_nb.cli
-    from imbal_nb.cli import load_methods
+    from imbal_nb.methods import load_methods
     assert {'ce', 'rs', 'smote'} <= set(load_methods())
+
+def test_no_import_cycles():
+    "Top-level and function-level imports among the package's modules form no cycle; front ends stay on top."
+    from imbal_nb.methods import import_graph, find_cycle
+    g = import_graph()
+    assert find_cycle(g) is None, find_cycle(g)
+    assert 'cli' not in g['api'] | g['sweep']
+    assert not {m for m, d in g.items() if d & {'cli', 'api', 'sweep', 'methods'}} - {'cli', 'api', 'sweep', '__init__'}
 
 def test_console_script_help():
     exe = Path(sys.executable).parent/'imbal-nb'
