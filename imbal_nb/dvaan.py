@@ -4,7 +4,7 @@
 
 # %% ../nbs/12_dvaan.ipynb 2
 from __future__ import annotations
-import inspect, math, time
+import math, time
 from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
@@ -20,7 +20,7 @@ from .train import (TrainSpec, Step, Trainer, Preset, PRESETS, HP, num, widths, 
                             make_optimizer, run_method, METHODS)
 
 # %% auto 0
-__all__ = ['VARIANTS', 'NETS', 'LOSS_KEYS', 'DVAAN_SPEC', 'DVAAN_HPS', 'DVAAN_SMOKE', 'DVAAN_MNIST', 'DVAAN_CIFAR',
+__all__ = ['VARIANTS', 'NETS', 'DVAAN_HPS', 'LOSS_KEYS', 'DVAAN_SPEC', 'DVAAN_SMOKE', 'DVAAN_MNIST', 'DVAAN_CIFAR',
            'DVAAN_DIGITS', 'DVAAN_KEEL', 'kl_shifted', 'prior_direction', 'prior_means', 'pseudo_label', 'MLPEncoder',
            'MLPDecoder', 'MLPDiscriminator', 'ConvEncoder', 'ConvDecoder', 'ConvDiscriminator', 'make_nets', 'dis_loss',
            'gen_loss', 'feature_loss', 'mu_step', 'augment_batch', 'DVAANFit', 'DVAANStep', 'dis_auc', 'train_dvaan',
@@ -261,15 +261,30 @@ class DVAANFit:
     history: pd.DataFrame; best_epoch: int
     X_aug: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), np.float32))
 
-# %% ../nbs/12_dvaan.ipynb 47
+# %% ../nbs/12_dvaan.ipynb 48
+DVAAN_HPS = (HP('k', 8, 'latent dimension', num(1, integer=True)),
+             HP('hidden', (128, 64), 'MLP hidden widths (Dec uses them reversed)', widths),
+             HP('width', 32, 'conv width w (channels w, 2w, 4w, 8w)', num(1, integer=True)),
+             HP('lam1', 1., 'λ₁ on L_fea', num(0)),
+             HP('lam2', 1., "λ₂ on Dec's L_adv", num(0)),
+             HP('mu0', 3., 'initial μ (DVAAN_μ: the fixed μ)', num(0, open_lo=True)),
+             HP('gamma', 0.03, 'γ weighting L_adv in eq. 10', num(0)),
+             HP('mu_lr', 0.1, 'step size η of eq. 10', num(0)),
+             HP('mu_min', 0.1, 'lower bound on μ', num(0, open_lo=True)),
+             HP('aug_start', None, 'first augmentation epoch (None: epochs // 4)', num(0, integer=True, none=True)),
+             HP('aug_n', None, 'latent draws per epoch (None: the batch size)', num(1, integer=True, none=True)),
+             HP('aug_cap', 1., 'cap on |D⁺_aug| as a multiple of n_pos', num(0)))
+_D = {h.name: h.default for h in DVAAN_HPS}
+
+# %% ../nbs/12_dvaan.ipynb 50
 LOSS_KEYS = ('ele', 'kl', 'fea', 'adv_d', 'adv_g')
 
 class DVAANStep(Step):
     "Algorithm 1 as a `Trainer` step: three per-network updates per batch; μ (eq. 10) and D⁺_aug move after each epoch."
     def __init__(self, variant:str='dvaan', # a key of `VARIANTS`
-                 *, lam1:float=1., lam2:float=1., # λ₁ on L_fea, λ₂ on Dec's L_adv
-                 mu0:float=3., gamma:float=0.03, mu_lr:float=0.1, mu_min:float=0.1, # μ init and eq.-10 update
-                 aug_start:int|None=None, aug_n:int|None=None, aug_cap:float=1., # augmentation (see `DVAAN_HPS`)
+                 *, lam1:float=_D['lam1'], lam2:float=_D['lam2'], # λ₁ on L_fea, λ₂ on Dec's L_adv
+                 mu0:float=_D['mu0'], gamma:float=_D['gamma'], mu_lr:float=_D['mu_lr'], mu_min:float=_D['mu_min'], # μ init and eq.-10 update
+                 aug_start:int|None=_D['aug_start'], aug_n:int|None=_D['aug_n'], aug_cap:float=_D['aug_cap'], # augmentation (see `DVAAN_HPS`)
                 ):
         if variant not in VARIANTS: raise ValueError(f"variant must be one of {', '.join(VARIANTS)}, got {variant!r}")
         cfg = VARIANTS[variant]; self.variant, self.two, self.cond = variant, cfg['prior'] == 'two', cfg['cond']
@@ -291,7 +306,7 @@ class DVAANStep(Step):
             tr.hist['rows'] = []
     def before_epoch(self, tr): self._vals = []
 
-# %% ../nbs/12_dvaan.ipynb 49
+# %% ../nbs/12_dvaan.ipynb 52
 @patch_to(DVAANStep)
 def __call__(self, tr, xb, yb):
     "One mini-batch: the five losses, each network's gradient of its own criterion, three optimizer steps; returns Dis's L_adv."
@@ -323,7 +338,7 @@ def after_epoch(self, tr):
     if tr.has_val: row['val_auc'] = tr.hist['val'][-1]
     tr.hist['rows'].append(row)
 
-# %% ../nbs/12_dvaan.ipynb 52
+# %% ../nbs/12_dvaan.ipynb 55
 @torch.no_grad()
 def _scores(dis, X, chunk=4096):
     "Dis's positive-class probability, in chunks."
@@ -335,17 +350,17 @@ def dis_auc(tr) -> float:
 
 DVAAN_SPEC = TrainSpec(epochs=100, batch_size=64, lr=1e-3, betas=(0.5, 0.999), select='best', ties='last')
 
-# %% ../nbs/12_dvaan.ipynb 54
+# %% ../nbs/12_dvaan.ipynb 57
 def train_dvaan(X, # training inputs, shape (n, d) (images flattened)
                 y, # labels: 1 = minority/positive, 0 = majority
                 spec:TrainSpec|None=None, # the protocol (default `DVAAN_SPEC`); `spec_kw` change its fields
                 *, variant:str='dvaan', # a key of `VARIANTS`
                 X_val=None, y_val=None, # validation data: the epoch with the best Dis AUC is kept
                 image_shape=None, # (C, 28, 28) / (C, 32, 32): conv nets; None: MLPs
-                k:int=8, hidden=(128, 64), width:int=32, # nets (see `make_nets`)
-                lam1:float=1., lam2:float=1., # λ₁ on L_fea, λ₂ on Dec's L_adv
-                mu0:float=3., gamma:float=0.03, mu_lr:float=0.1, mu_min:float=0.1, # μ init and eq.-10 update
-                aug_start:int|None=None, aug_n:int|None=None, aug_cap:float=1., # augmentation: first epoch (default epochs//4), draws per epoch (default batch size), cap as a multiple of n_pos
+                k:int=_D['k'], hidden=_D['hidden'], width:int=_D['width'], # nets (see `make_nets`)
+                lam1:float=_D['lam1'], lam2:float=_D['lam2'], # λ₁ on L_fea, λ₂ on Dec's L_adv
+                mu0:float=_D['mu0'], gamma:float=_D['gamma'], mu_lr:float=_D['mu_lr'], mu_min:float=_D['mu_min'], # μ init and eq.-10 update
+                aug_start:int|None=_D['aug_start'], aug_n:int|None=_D['aug_n'], aug_cap:float=_D['aug_cap'], # augmentation: first epoch (None: epochs // 4), draws per epoch (None: batch size), cap × n_pos
                 seed:int=0, # seeds the initialisation, batches and draws
                 **spec_kw) -> DVAANFit:
     "Train one DVAAN variant or baseline with the `Trainer` and `DVAANStep`; return the best-on-validation nets."
@@ -363,21 +378,6 @@ def train_dvaan(X, # training inputs, shape (n, d) (images flattened)
     hist = Trainer(nets, spec, step=step, score=dis_auc if X_val is not None else None, seed=seed).fit(X, y, X_val, y_val)
     return DVAANFit(nets['enc'], nets['dec'], nets['dis'], step.mu, step.u, variant, pd.DataFrame(hist['rows']),
                     hist.get('best_epoch', hist['epochs_run'] - 1), step.aug.cpu().numpy())
-
-# %% ../nbs/12_dvaan.ipynb 57
-_D = {p.name: p.default for p in inspect.signature(train_dvaan).parameters.values()}  # defaults typed once, above
-DVAAN_HPS = (HP('k', _D['k'], 'latent dimension', num(1, integer=True)),
-             HP('hidden', _D['hidden'], 'MLP hidden widths (Dec uses them reversed)', widths),
-             HP('width', _D['width'], 'conv width w (channels w, 2w, 4w, 8w)', num(1, integer=True)),
-             HP('lam1', _D['lam1'], 'λ₁ on L_fea', num(0)),
-             HP('lam2', _D['lam2'], "λ₂ on Dec's L_adv", num(0)),
-             HP('mu0', _D['mu0'], 'initial μ (DVAAN_μ: the fixed μ)', num(0, open_lo=True)),
-             HP('gamma', _D['gamma'], 'γ weighting L_adv in eq. 10', num(0)),
-             HP('mu_lr', _D['mu_lr'], 'step size η of eq. 10', num(0)),
-             HP('mu_min', _D['mu_min'], 'lower bound on μ', num(0, open_lo=True)),
-             HP('aug_start', _D['aug_start'], 'first augmentation epoch (None: epochs // 4)', num(0, integer=True, none=True)),
-             HP('aug_n', _D['aug_n'], 'latent draws per epoch (None: the batch size)', num(1, integer=True, none=True)),
-             HP('aug_cap', _D['aug_cap'], 'cap on |D⁺_aug| as a multiple of n_pos', num(0)))
 
 # %% ../nbs/12_dvaan.ipynb 61
 def predict_dvaan(fit:DVAANFit, # a trained `DVAANFit`

@@ -10,6 +10,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from torch import Tensor
+from fastcore.basics import patch_to
 from .core import check_hp
 
 # %% auto 0
@@ -234,19 +235,21 @@ class ParametricCE(nn.Module):
         self.l.copy_((check_hp('tau', tau) * (c / c.sum()).log()).expand_as(self.l)); self.w.fill_(1.)
         return self
 
-    def forward(self, logits:Tensor, # shape (n, C)
-                y:Tensor, # labels (n,)
-                g:Tensor|None=None, # group labels (n,) in [0, n_groups); needed when n_groups > 1
-                reduction:str='mean'):
-        "The parametric loss of a batch."
-        y = _check_logits_y(logits, y)
-        if logits.shape[1] != self.n_classes: raise ValueError(f"logits have {logits.shape[1]} classes, ParametricCE has {self.n_classes}")
-        if g is None:
-            if self.n_groups > 1: raise ValueError(f"g (group labels) is required with n_groups={self.n_groups}")
-            g = torch.zeros_like(y)
-        else:
-            g = torch.as_tensor(g, device=logits.device).long()
-            if g.shape != y.shape or (len(g) and (int(g.min()) < 0 or int(g.max()) >= self.n_groups)):
-                raise ValueError(f"g must have shape {tuple(y.shape)} with values in [0, {self.n_groups - 1}]")
-        a = self.sigma(self.Delta[g]) * logits + self.l[g]
-        return _reduce(self.w[g, y] * weighted_ce(a, y, reduction='none'), reduction)
+# %% ../nbs/03_losses.ipynb 44
+@patch_to(ParametricCE)
+def forward(self, logits:Tensor, # shape (n, C)
+            y:Tensor, # labels (n,)
+            g:Tensor|None=None, # group labels (n,) in [0, n_groups); needed when n_groups > 1
+            reduction:str='mean'):
+    "The parametric loss of a batch."
+    y = _check_logits_y(logits, y)
+    if logits.shape[1] != self.n_classes: raise ValueError(f"logits have {logits.shape[1]} classes, ParametricCE has {self.n_classes}")
+    if g is None:
+        if self.n_groups > 1: raise ValueError(f"g (group labels) is required with n_groups={self.n_groups}")
+        g = torch.zeros_like(y)
+    else:
+        g = torch.as_tensor(g, device=logits.device).long()
+        if g.shape != y.shape or (len(g) and (int(g.min()) < 0 or int(g.max()) >= self.n_groups)):
+            raise ValueError(f"g must have shape {tuple(y.shape)} with values in [0, {self.n_groups - 1}]")
+    a = self.sigma(self.Delta[g]) * logits + self.l[g]
+    return _reduce(self.w[g, y] * weighted_ce(a, y, reduction='none'), reduction)
