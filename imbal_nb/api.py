@@ -4,9 +4,10 @@
 
 # %% ../nbs/15_api.ipynb 2
 from __future__ import annotations
-import importlib, inspect, os, re, time, numbers
+import contextlib, hashlib, importlib, inspect, json, math, os, re, tempfile, time, numbers
 from pathlib import Path
 import numpy as np
+import pandas as pd
 import torch
 from torch import nn
 import sklearn
@@ -23,9 +24,9 @@ from .train import METHODS, get_method, fit_method
 from .methods import load_methods
 
 # %% auto 0
-__all__ = ['SPEC_PARAMS', 'FIT_PARAMS', 'CLASSIFIERS', 'EXPECTED_FAILED_CHECKS', 'FORMAT_VERSION', 'ImbalancedClassifier',
-           'make_classifier', 'GenerativeOverSampler', 'SMOTELikeSampler', 'EGSampler', 'DVAANSampler', 'save_model',
-           'load_model']
+__all__ = ['SPEC_PARAMS', 'FIT_PARAMS', 'RESERVED', 'CLASSIFIERS', 'FORMAT_VERSION', 'MAGIC', 'SAFE_CLASSES',
+           'ImbalancedClassifier', 'make_classifier', 'GenerativeOverSampler', 'SMOTELikeSampler', 'EGSampler',
+           'DVAANSampler', 'run_checks', 'ModelFileError', 'save_model', 'load_model']
 
 # %% ../nbs/15_api.ipynb 7
 SPEC_PARAMS = ('epochs', 'lr', 'batch_size', 'patience', 'device')   # TrainSpec knobs of every estimator (defaults: the method's spec)
@@ -118,13 +119,17 @@ def predict(self:ImbalancedClassifier, X) -> np.ndarray:
 # %% ../nbs/15_api.ipynb 17
 def _class_name(title): return re.sub(r'[^0-9A-Za-z]', '', title.replace('μ', 'Mu')) + 'Classifier'   # ASCII class names
 
+RESERVED = ('fit', 'predict', 'predict_proba', 'predict_log_proba', 'decision_function', 'score', 'transform',
+            'fit_transform', 'inverse_transform', 'fit_resample', 'partial_fit')   # estimator methods scikit-learn duck-types on
+
 def make_classifier(name:str, # a registered method
                    ) -> type:
     "The `ImbalancedClassifier` subclass of method `name`, its parameters read from the registry's declarations."
     m = get_method(name); cls_name = _class_name(m.title)
     if clash := (set(m.hps) | set(m.predict_params)) & (set(SPEC_PARAMS) | set(FIT_PARAMS)):
         raise ValueError(f"method {name!r} declares {sorted(clash)}, which are estimator parameters of every class")
-    defaults = {**{k: h.default for k, h in m.hps.items()}, **m.predict_params,
+    hps = {k: h for k, h in m.hps.items() if k not in RESERVED}   # e.g. AutoBalance's `transform` callable: its default
+    defaults = {**{k: h.default for k, h in hps.items()}, **m.predict_params,
                 **{k: getattr(m.spec, k) for k in SPEC_PARAMS}, **FIT_PARAMS}
     P = inspect.Parameter
     sig = inspect.Signature([P('self', P.POSITIONAL_OR_KEYWORD)] + [P(k, P.KEYWORD_ONLY, default=v) for k, v in defaults.items()])
@@ -134,7 +139,7 @@ def make_classifier(name:str, # a registered method
     __init__.__signature__, __init__.__qualname__ = sig, f"{cls_name}.__init__"
     doc = f"`{name}` as a scikit-learn classifier: {(m.doc or m.title).splitlines()[0]}" + (' (binary only)' if m.binary_only else '')
     return type(cls_name, (ImbalancedClassifier,), dict(__init__=__init__, __doc__=doc, __module__=__name__, __qualname__=cls_name,
-                method_name=name, _binary_only=m.binary_only, _hp_names=tuple(m.hps), _predict_names=tuple(m.predict_params)))
+                method_name=name, _binary_only=m.binary_only, _hp_names=tuple(hps), _predict_names=tuple(m.predict_params)))
 
 # %% ../nbs/15_api.ipynb 20
 CLASSIFIERS: dict[str, type] = {name: make_classifier(name) for name in load_methods()}
@@ -143,21 +148,22 @@ if len(_names := [c.__name__ for c in CLASSIFIERS.values()]) != len(set(_names))
 globals().update({c.__name__: c for c in CLASSIFIERS.values()})
 __all__ = [*globals().get('__all__', []), *_names]
 
-# %% ../nbs/15_api.ipynb 45
-EXPECTED_FAILED_CHECKS = {}
-
-# %% ../nbs/15_api.ipynb 52
+# %% ../nbs/15_api.ipynb 47
 from imblearn.over_sampling.base import BaseOverSampler
 from sklearn.utils._param_validation import Interval
+import scipy.sparse as sps
 
 class GenerativeOverSampler(BaseOverSampler):
     "Base imbalanced-learn over-sampler; subclasses implement `_generate(X, y, cls, n, rng) -> (n, d)` new points."
-    _parameter_constraints = {**BaseOverSampler._parameter_constraints}
+    _parameter_constraints = {**BaseOverSampler._parameter_constraints, 'random_state': ['random_state']}
     def __init__(self, *, sampling_strategy='auto', random_state=None):
         super().__init__(sampling_strategy=sampling_strategy); self.random_state = random_state
     def _check_X_y(self, X, y, accept_sparse=None):
-        return super()._check_X_y(X, y, accept_sparse=False)
+        return super()._check_X_y(X, y, accept_sparse=['csr', 'csc'])
     def _fit_resample(self, X, y):
+        "Original rows, then each class's new points; sparse input is densified for the generator and returned in its format."
+        if sps.issparse(X):
+            Xo, yo = self._fit_resample(X.toarray(), y); return sps.csr_matrix(Xo).asformat(X.format), yo
         rng = np.random.default_rng(check_random_state(self.random_state).randint(2**31 - 1))
         Xs, ys = [X], [y]
         for c, n in self.sampling_strategy_.items():
@@ -180,98 +186,315 @@ class SMOTELikeSampler(GenerativeOverSampler):
         i = rng.integers(len(P), size=n); j = nb[i, rng.integers(k, size=n)]
         return P[i] + rng.uniform(size=(n, 1)) * (P[j] - P[i])
 
-# %% ../nbs/15_api.ipynb 55
+# %% ../nbs/15_api.ipynb 50
 class _MethodSampler(GenerativeOverSampler):
-    "Shared plumbing: binary check, minority -> 1, internal standardisation and validation split."
+    "Shared plumbing: one-vs-rest (the class to grow -> 1, the rest -> 0), standardisation, validation split, method parameters."
     _parameter_constraints = {**GenerativeOverSampler._parameter_constraints, 'valid_size': [Interval(numbers.Real, 0, 1, closed='left')],
                               'method_params': [dict, None]}
-    def _prepare(self, X, y):
-        cls, yi = np.unique(y, return_inverse=True)
-        if len(cls) != 2: raise ValueError(f"Only binary classification is supported. The type of the target is multiclass: "
-                                           f"y has {len(cls)} classes {cls.tolist()} and {type(self).__name__} is binary-only")
-        to_int = _internal_order(yi, 2); yint = to_int[yi]
-        seed = check_random_state(self.random_state).randint(2**31 - 1)
-        tr, va = _fit_split(yint, self.valid_size, seed)
-        sc = StandardScaler().fit(X[tr]); Z = sc.transform(X).astype(np.float32)
-        return Split(Z[tr], yint[tr], Z[va], yint[va], Z[va], yint[va], name='sampler'), sc, cls[to_int == 1][0], seed
-
-# %% ../nbs/15_api.ipynb 56
-class EGSampler(_MethodSampler):
-    "EG's learned synthetic minority points as an imbalanced-learn sampler."
-    def __init__(self, *, random_state=None, valid_size:float=0.2, method_params:dict|None=None):
-        super().__init__(sampling_strategy='auto', random_state=random_state)
-        self.valid_size, self.method_params = valid_size, method_params
-    def _fit_resample(self, X, y):
-        from imbal_nb.eg import eg_fit
-        split, sc, pos, seed = self._prepare(X, y)
-        spec, hp = get_method('eg').resolve(**(self.method_params or {}))   # declared EG hyperparameters and TrainSpec knobs
-        model, hist = eg_fit(split, spec.replace(progress=False), seed=seed, **hp)
-        Zs = sc.inverse_transform(np.asarray(hist['Z'], np.float32)).astype(X.dtype)
-        self.synthetic_ = Zs
-        return np.vstack([X, Zs]), np.concatenate([y, np.full(len(Zs), pos, dtype=y.dtype)])
-
-# %% ../nbs/15_api.ipynb 57
-class DVAANSampler(_MethodSampler):
-    "DVAAN's boundary samples (decoded from N(0, I), kept where pseudo-label and discriminator say minority)."
+    _method, _set_here = None, ()   # the registered method; method parameters the sampler sets itself
     def __init__(self, *, sampling_strategy='auto', random_state=None, valid_size:float=0.2, method_params:dict|None=None):
         super().__init__(sampling_strategy=sampling_strategy, random_state=random_state)
         self.valid_size, self.method_params = valid_size, method_params
+    def _resolve(self):
+        mp = dict(self.method_params or {})
+        if bad := sorted(set(mp) & set(self._set_here)): raise ValueError(f"method_params[{bad[0]!r}] is set by sampling_strategy; leave it out")
+        try: return get_method(self._method).resolve(**mp)
+        except ValueError as e: raise ValueError(f"method_params: {e}") from None
+    def _binary(self, X, y, cls, rng):
+        "The one-vs-rest `Split` of class `cls` (standardised on its training part), the scaler and a seed."
+        yint = (y == cls).astype(np.int64); seed = int(rng.integers(2**31 - 1))
+        tr, va = _fit_split(yint, self.valid_size, seed)
+        sc = StandardScaler().fit(X[tr]); Z = sc.transform(X).astype(np.float32)
+        return Split(Z[tr], yint[tr], Z[va], yint[va], Z[va], yint[va], name='sampler'), sc, seed
     def _fit_resample(self, X, y):
-        self._state = self._prepare(X, y)
+        self._spec_hp = self._resolve(); self.fits_ = {}
         return super()._fit_resample(X, y)
+
+# %% ../nbs/15_api.ipynb 51
+class EGSampler(_MethodSampler):
+    "EG's learned synthetic points as an imbalanced-learn sampler (one EG run per class to grow, that class vs the rest)."
+    _method, _set_here = 'eg', ('multiplier',)
     def _generate(self, X, y, cls, n, rng):
-        from imbal_nb.dvaan import train_dvaan, augment_batch, VARIANTS
-        split, sc, pos, seed = self._state
-        f = train_dvaan(split.Xtr, split.ytr, X_val=split.Xva, y_val=split.yva, seed=seed, **(self.method_params or {}))
+        from imbal_nb.eg import eg_fit
+        split, sc, seed = self._binary(X, y, cls, rng); spec, hp = self._spec_hp
+        m = (n + 0.25) / split.ytr.sum()                     # |Z| = round(m · n_minority) = n
+        model, hist = eg_fit(split, spec.replace(progress=False), seed=seed, **{**hp, 'multiplier': m})
+        Z = np.asarray(hist['Z'], np.float32)[:n]; self.fits_[cls] = model
+        return sc.inverse_transform(Z)
+
+# %% ../nbs/15_api.ipynb 52
+class DVAANSampler(_MethodSampler):
+    "DVAAN's boundary samples (decoded from N(0, I), kept where pseudo-label and discriminator say minority), one run per class to grow."
+    _method = 'dvaan'
+    def _fit_resample(self, X, y):
+        self.n_boundary_ = self.n_prior_ = 0; return super()._fit_resample(X, y)
+    def _generate(self, X, y, cls, n, rng):
+        from imbal_nb.dvaan import train_dvaan, augment_batch, sample, VARIANTS
+        split, sc, seed = self._binary(X, y, cls, rng); spec, hp = self._spec_hp
+        f = train_dvaan(split.Xtr, split.ytr, spec.replace(progress=False), X_val=split.Xva, y_val=split.yva, seed=seed, **hp)
         pts = [f.X_aug] if f.X_aug.size else []; have = sum(len(p) for p in pts)
         torch.manual_seed(seed)
         for _ in range(50):
             if have >= n: break
             b = augment_batch(f.dec, f.dis, f.u, 256, cond=VARIANTS[f.variant]['cond']).cpu().numpy(); pts.append(b); have += len(b)
         P = np.vstack(pts) if pts else np.zeros((0, X.shape[1]), np.float32); P = P[rng.permutation(len(P))[:n]]
-        self.fit_, self.n_boundary_, self.n_prior_ = f, len(P), n - len(P)
+        self.fits_[cls] = f; self.n_boundary_ += len(P); self.n_prior_ += n - len(P)
         if len(P) < n:   # too few boundary samples (e.g. a briefly trained Dis): draw the rest from the minority prior N(+μu, I)
-            from imbal_nb.dvaan import sample
             P = np.vstack([P, sample(f, n - len(P), component=1, seed=seed)])
         return sc.inverse_transform(P)
 
-# %% ../nbs/15_api.ipynb 62
-FORMAT_VERSION = 1
+# %% ../nbs/15_api.ipynb 57
+def run_checks(est, # an estimator instance
+               suite:str='sklearn', # 'sklearn' (`check_estimator`) or 'imblearn' (imbalanced-learn's own checks)
+              ) -> dict:
+    "Run one peer suite on `est`: counts of passed, skipped and failed checks and the failures' messages."
+    from sklearn.utils.estimator_checks import check_estimator
+    from sklearn.exceptions import SkipTestWarning
+    from unittest import SkipTest
+    if suite == 'sklearn': res = [(r['check_name'], r['status'], r['exception']) for r in check_estimator(est, on_fail=None)]
+    elif suite == 'imblearn':
+        from imblearn.utils.estimator_checks import estimator_checks_generator
+        res = []
+        for e, chk in estimator_checks_generator(est):
+            name = getattr(getattr(chk, 'func', chk), '__name__', str(chk))
+            try: chk(e); res.append((name, 'passed', None))
+            except SkipTest as x: res.append((name, 'skipped', x))
+            except Exception as x: res.append((name, 'failed', x))
+    else: raise ValueError(f"suite must be 'sklearn' or 'imblearn', got {suite!r}")
+    bad = [(n, x) for n, s, x in res if s == 'failed']
+    return dict(estimator=type(est).__name__, suite=suite, checks=len(res), passed=sum(s == 'passed' for _, s, _ in res),
+                skipped=sum(s == 'skipped' for _, s, _ in res), failed=len(bad),
+                failures='; '.join(f"{n}: {type(x).__name__} {str(x)[:120]}" for n, x in bad))
 
-def _state_dicts(pred):
-    return {k: v.state_dict() for k, v in vars(pred).items() if isinstance(v, nn.Module)} | (
-        {f'fit.{k}': v.state_dict() for k, v in vars(pred.fit).items() if isinstance(v, nn.Module)} if hasattr(pred, 'fit') else {})
+# %% ../nbs/15_api.ipynb 65
+FORMAT_VERSION, MAGIC = 2, 'imbal_nb model'
 
+class ModelFileError(ValueError):
+    "A file `load_model` refuses: not written by `save_model`, damaged, or naming a class outside the allow-lists."
+
+def _qual(c): return f"{c.__module__}.{c.__qualname__}"
+
+def _safe_classes() -> dict:
+    "`SAFE_CLASSES`: plain (non-network) classes a model file may contain, by `module.qualname`."
+    from imbal_nb.train import ModelPredictor
+    from imbal_nb.autobalance import AutoBalancePredictor
+    from imbal_nb.lct import LCTPredictor, LinearPDF
+    from imbal_nb.dvaan import DVAANPredictor, DVAANFit
+    return {_qual(c): c for c in (ModelPredictor, AutoBalancePredictor, LCTPredictor, LinearPDF, DVAANPredictor, DVAANFit, StandardScaler)}
+
+def _module_classes() -> dict:
+    "Network classes a model file may name: `nn.Module` subclasses defined in `torch.nn` or in `imbal_nb`."
+    out, todo = {}, [nn.Module]
+    while todo:
+        c = todo.pop(); todo += c.__subclasses__()
+        if c.__module__.startswith(('torch.nn.modules.', 'imbal_nb.')): out[_qual(c)] = c
+    return out
+
+_MODULE_INTERNALS = frozenset(vars(nn.Module()))   # what nn.Module.__init__ sets: training, _parameters, hooks, ...
+SAFE_CLASSES = _safe_classes()
+
+# %% ../nbs/15_api.ipynb 68
+class _Writer:
+    "Encode a value as JSON-able config; tensors go to `self.tensors`, networks' weights to `self.state_dicts`."
+    def __init__(self): self.tensors, self.state_dicts, self._mods = {}, {}, {}
+    def _t(self, t):
+        k = f"t{len(self.tensors)}"; self.tensors[k] = t.detach().cpu().clone(); return k
+    def enc(self, v, where:str):
+        if v is None or isinstance(v, (bool, str, int)): return v
+        if isinstance(v, float): return v if math.isfinite(v) else {'__float__': repr(v)}
+        if isinstance(v, np.generic) and v.dtype.kind in 'biufU': return {'__scalar__': self.enc(v.item(), where), 'dtype': v.dtype.str}
+        if isinstance(v, tuple): return {'__tuple__': [self.enc(x, f"{where}[{i}]") for i, x in enumerate(v)]}
+        if isinstance(v, list): return [self.enc(x, f"{where}[{i}]") for i, x in enumerate(v)]
+        if isinstance(v, dict): return {'__dict__': [[self.enc(k, where), self.enc(x, f"{where}[{k!r}]")] for k, x in v.items()]}
+        if isinstance(v, np.ndarray):
+            if v.dtype.kind in 'biuf': return {'__array__': self._t(torch.from_numpy(np.ascontiguousarray(v))), 'dtype': v.dtype.str}
+            if v.dtype.kind in 'UO': return {'__list_array__': [self.enc(x, where) for x in v.ravel().tolist()], 'dtype': v.dtype.str, 'shape': list(v.shape)}
+        if isinstance(v, nn.Module): return self.module(v, where)
+        if isinstance(v, torch.Tensor): return {'__tensor__': self._t(v)}
+        if isinstance(v, pd.DataFrame):
+            ix = v.index; ix = {'range': [ix.start, ix.stop, ix.step]} if isinstance(ix, pd.RangeIndex) else {'values': self.enc(ix.to_numpy(), where)}
+            return {'__frame__': dict(columns=self.enc(list(v.columns), where), index=ix,
+                                      data=[self.enc(v.iloc[:, i].to_numpy(), f"{where}[{c!r}]") for i, c in enumerate(v.columns)])}
+        if _qual(type(v)) in SAFE_CLASSES: return {'__object__': _qual(type(v)), 'attrs': self.enc(dict(vars(v)), where)}
+        raise TypeError(f"save_model cannot store {where} (a {type(v).__module__}.{type(v).__qualname__}); "
+                        f"a model file holds plain data, arrays, torch networks and the classes of imbal_nb.api.SAFE_CLASSES")
+
+# %% ../nbs/15_api.ipynb 69
+@patch
+def module(self:_Writer, m:nn.Module, where:str, sd_key:str|None=None) -> dict:
+    "A network: class, plain attributes, parameter / buffer names and sub-networks; the top one's `state_dict` stored."
+    if id(m) in self._mods: return {'__ref__': self._mods[id(m)]}
+    if _qual(type(m)) not in _module_classes(): raise TypeError(f"save_model cannot store {where}: network class {_qual(type(m))} is not from torch.nn or imbal_nb")
+    if hooks := [k for k in _MODULE_INTERNALS if 'hook' in k and isinstance(getattr(m, k), dict) and getattr(m, k)]:
+        raise TypeError(f"save_model cannot store {where}: it has {', '.join(sorted(hooks))} (hooks are code, not data)")
+    top = sd_key is None
+    if top: sd_key = f"m{len(self.state_dicts)}"; self._mods[id(m)] = sd_key; self.state_dicts[sd_key] = {k: t.detach().cpu().clone() for k, t in m.state_dict().items()}
+    return {'__module__': _qual(type(m)), 'state': sd_key if top else None, 'training': m.training,
+            'attrs': self.enc({k: v for k, v in vars(m).items() if k not in _MODULE_INTERNALS}, where),
+            'params': {k: None if p is None else p.requires_grad for k, p in m._parameters.items()},
+            'buffers': {k: None if b is None else (True if k not in m._non_persistent_buffers_set else self._t(b)) for k, b in m._buffers.items()},
+            'children': {k: None if c is None else self.module(c, f"{where}.{k}", sd_key) for k, c in m._modules.items()}}
+
+# %% ../nbs/15_api.ipynb 72
+class _Reader:
+    "Decode `_Writer` output; only allow-listed classes are built, and no `__init__` of a network runs."
+    def __init__(self, tensors, state_dicts): self.tensors, self.state_dicts, self._mods, self._classes = tensors, state_dicts, {}, _module_classes()
+    def _t(self, k):
+        t = self.tensors[k]
+        if not isinstance(t, torch.Tensor): raise TypeError(f"tensor {k!r} is a {type(t).__name__}")
+        return t
+    def dec(self, v):
+        if v is None or isinstance(v, (bool, str, int, float)): return v
+        if isinstance(v, list): return [self.dec(x) for x in v]
+        if not isinstance(v, dict) or len(v) == 0: raise TypeError(f"unexpected {type(v).__name__} in the config")
+        tag = next(iter(v))
+        if tag == '__float__': return float(_one_of(v[tag], ('nan', 'inf', '-inf')))
+        if tag == '__scalar__': return _dtype(v['dtype'], 'biufU').type(self.dec(v[tag]))
+        if tag == '__tuple__': return tuple(self.dec(x) for x in v[tag])
+        if tag == '__dict__': return {self.dec(k): self.dec(x) for k, x in v[tag]}
+        if tag == '__array__': return self._t(v[tag]).numpy().astype(_dtype(v['dtype'], 'biuf'), copy=False)
+        if tag == '__list_array__':
+            vals = [self.dec(x) for x in v[tag]]; a = np.empty(len(vals), _dtype(v['dtype'], 'UO')); a[:] = vals
+            return a.reshape([int(s) for s in v['shape']])
+        if tag == '__tensor__': return self._t(v[tag])
+        if tag == '__frame__': return self.frame(v[tag])
+        if tag in ('__module__', '__ref__'): return self.module(v)
+        if tag == '__object__': return self.obj(v)
+        raise TypeError(f"unknown tag {tag!r}")
+
+def _one_of(v, opts):
+    if v not in opts: raise ValueError(f"{v!r} is not one of {opts}")
+    return v
+
+def _dtype(s, kinds):
+    "A NumPy dtype from its `.str`, of one of `kinds`."
+    if not (isinstance(s, str) and re.fullmatch(r'[<>|=]?[biufUO]\d*', s)) or np.dtype(s).kind not in kinds:
+        raise ValueError(f"dtype {s!r} is not allowed here")
+    return np.dtype(s)
+
+# %% ../nbs/15_api.ipynb 73
+@patch
+def frame(self:_Reader, v) -> pd.DataFrame:
+    ix = v['index']; cols = self.dec(v['columns'])
+    index = pd.RangeIndex(*[int(i) for i in ix['range']]) if 'range' in ix else pd.Index(self.dec(ix['values']))
+    df = pd.DataFrame({i: self.dec(c) for i, c in enumerate(v['data'])}, index=index)
+    df.columns = cols; return df
+
+@patch
+def obj(self:_Reader, v):
+    "An allow-listed plain object: `cls.__new__` and its attributes (no `__init__`)."
+    cls = SAFE_CLASSES.get(v['__object__'])
+    if cls is None: raise TypeError(f"it names the class {v['__object__']!r}, which is not in imbal_nb.api.SAFE_CLASSES")
+    o = cls.__new__(cls); o.__dict__.update(_attrs(self.dec(v['attrs']))); return o
+
+def _attrs(d):
+    if not isinstance(d, dict) or not all(isinstance(k, str) and k.isidentifier() and not k.startswith('__') for k in d):
+        raise TypeError(f"bad attribute names {list(d)[:5] if isinstance(d, dict) else d!r}")
+    return d
+
+# %% ../nbs/15_api.ipynb 74
+@patch
+def module(self:_Reader, v, sd=None, prefix=''):
+    "A network from its structure; the top one filled with its `state_dict` (`strict=True`)."
+    if '__ref__' in v: return self._mods[v['__ref__']]
+    cls = self._classes.get(v['__module__'])
+    if cls is None: raise TypeError(f"it names the network class {v['__module__']!r}, which is not from torch.nn or imbal_nb")
+    top = sd is None
+    if top: key = v['state']; sd = self.state_dicts[key]
+    m = cls.__new__(cls); nn.Module.__init__(m)
+    attrs = _attrs(self.dec(v['attrs']))
+    if bad := set(attrs) & _MODULE_INTERNALS: raise TypeError(f"network attributes {sorted(bad)} are not data")
+    m.__dict__.update(attrs); m.training = bool(v['training'])
+    if not all(isinstance(k, str) and k and '.' not in k for k in [*v['params'], *v['buffers'], *v['children']]): raise TypeError("bad parameter or sub-network names")
+    for k, rg in v['params'].items(): m._parameters[k] = None if rg is None else nn.Parameter(sd[prefix + k], requires_grad=bool(rg))
+    for k, b in v['buffers'].items():
+        m._buffers[k] = None if b is None else sd[prefix + k] if b is True else self._t(b)
+        if isinstance(b, str): m._non_persistent_buffers_set.add(k)
+    for k, c in v['children'].items(): m._modules[k] = None if c is None else self.module(c, sd, f"{prefix}{k}.")
+    if top: m.load_state_dict(sd, strict=True); self._mods[key] = m
+    return m
+
+# %% ../nbs/15_api.ipynb 75
+def _digest(config:str, tensors:dict, state_dicts:dict) -> str:
+    "SHA-256 of the config and every tensor's bytes (detects corruption that still unpickles)."
+    h = hashlib.sha256(config.encode())
+    for name, d in [('t', tensors), *[(f's{k}', sd) for k, sd in sorted(state_dicts.items())]]:
+        for k in sorted(d):
+            t = d[k].detach().cpu().contiguous(); h.update(f"{name}/{k}/{t.dtype}/{tuple(t.shape)}".encode())
+            h.update(t.reshape(-1).view(torch.uint8).numpy().tobytes() if t.numel() else b'')
+    return h.hexdigest()
+
+def _atomic_save(obj, path:Path):
+    "`torch.save` to a temporary file in `path`'s folder, then rename it over `path`; no temporary file is left on failure."
+    if path.is_dir(): raise IsADirectoryError(f"{path} is a directory; give save_model a file name such as {path / 'model.pt'}")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix='.tmp', dir=path.parent)
+    try:
+        with os.fdopen(fd, 'wb') as fh: torch.save(obj, fh); fh.flush(); os.fsync(fh.fileno())
+        um = os.umask(0); os.umask(um); os.chmod(tmp, 0o666 & ~um)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError): os.unlink(tmp)
+        raise
+
+# %% ../nbs/15_api.ipynb 76
 def save_model(est:ImbalancedClassifier, # a fitted estimator
                path:str|Path, # file to write (conventionally `*.pt`)
               ) -> Path:
-    "Write a fitted estimator (weights, config, class order, preprocessing, versions) to one file."
+    "Write a fitted estimator to one file of plain data: a JSON config (class, parameters, fitted attributes, predictor, versions) and state dicts."
     check_is_fitted(est, 'predictor_')
-    fitted = {k: v for k, v in vars(est).items() if k.endswith('_') and k != 'predictor_'}
-    obj = dict(format=FORMAT_VERSION, imbal_nb_version=imbal_nb.__version__, torch_version=torch.__version__,
-               sklearn_version=sklearn.__version__, estimator=f"{type(est).__module__}.{type(est).__qualname__}",
-               params=est.get_params(deep=False), fitted=fitted, predictor=est.predictor_,
-               state_dicts=_state_dicts(est.predictor_), saved_at=time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime()))
-    path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + '.tmp'); torch.save(obj, tmp); os.replace(tmp, path)
-    return path
+    if type(est) not in CLASSIFIERS.values(): raise TypeError(f"save_model saves the estimators of imbal_nb.api.CLASSIFIERS, not {type(est).__name__}")
+    w = _Writer(); fitted = {k: v for k, v in vars(est).items() if k.endswith('_') and not k.startswith('_') and k != 'predictor_'}
+    config = dict(estimator=type(est).__name__, method=est.method_name, params=w.enc(est.get_params(deep=False), 'params'),
+                  fitted=w.enc(fitted, 'fitted'), predictor_kind=type(est.predictor_).__name__, predictor=w.enc(est.predictor_, 'predictor_'),
+                  versions=dict(imbal_nb=imbal_nb.__version__, torch=torch.__version__, sklearn=sklearn.__version__, numpy=np.__version__),
+                  saved_at=time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime()))
+    text = json.dumps(config, allow_nan=False)
+    obj = dict(magic=MAGIC, format=FORMAT_VERSION, config=text, state_dicts=w.state_dicts, tensors=w.tensors,
+               digest=_digest(text, w.tensors, w.state_dicts))
+    path = Path(path); _atomic_save(obj, path); return path
 
+# %% ../nbs/15_api.ipynb 77
+def _read(path:Path) -> tuple[dict, dict]:
+    "The archive and its parsed config; `ModelFileError` for anything that is not a sound model file."
+    bad = lambda why: ModelFileError(f"not an imbal_nb model file: {path}: {why}")
+    if path.is_dir(): raise bad("it is a directory")
+    if not path.exists(): raise FileNotFoundError(f"no such model file: {path}")
+    if path.stat().st_size == 0: raise bad("the file is empty")
+    try: obj = torch.load(path, map_location='cpu', weights_only=True)
+    except Exception as e: raise bad(f"not a torch archive of plain data ({type(e).__name__}: {str(e).strip().splitlines()[0][:160]})") from None
+    if not isinstance(obj, dict) or obj.get('magic') != MAGIC: raise bad("no imbal_nb header (write model files with imbal_nb.api.save_model)")
+    if obj.get('format') != FORMAT_VERSION: raise bad(f"format {obj.get('format')!r}; this imbal_nb reads format {FORMAT_VERSION} (re-fit and save the model)")
+    try:
+        parts = [obj['config'], obj['tensors'], obj['state_dicts']]
+        ok = isinstance(parts[0], str) and all(isinstance(d, dict) for d in parts[1:]) and all(isinstance(sd, dict) for sd in parts[2].values())
+        if not ok or obj.get('digest') != _digest(*parts): raise ValueError("its checksum does not match its content (the file is corrupt)")
+        config = json.loads(parts[0])
+    except Exception as e: raise bad(str(e)) from None
+    return obj, config
+
+# %% ../nbs/15_api.ipynb 78
 def load_model(path:str|Path, # a file written by `save_model`
                *, check_version:bool=True, # refuse files written by another imbal_nb version
               ) -> ImbalancedClassifier:
-    "Load an estimator saved by `save_model`, ready to predict."
-    obj = torch.load(path, map_location='cpu', weights_only=False)
-    if not isinstance(obj, dict) or obj.get('format') != FORMAT_VERSION:
-        raise ValueError(f"{path} is not an imbal_nb model file of format {FORMAT_VERSION}")
-    if check_version and obj['imbal_nb_version'] != imbal_nb.__version__:
-        raise ValueError(f"{path} was saved by imbal_nb {obj['imbal_nb_version']}, but this is imbal_nb {imbal_nb.__version__}; "
+    "Load an estimator saved by `save_model`, ready to predict; runs nothing from the file (allow-listed classes only)."
+    path = Path(path); obj, config = _read(path)
+    bad = lambda why: ModelFileError(f"not an imbal_nb model file: {path}: {why}")
+    classes = {c.__name__: c for c in CLASSIFIERS.values()}
+    name = config.get('estimator') if isinstance(config, dict) else None
+    if name not in classes: raise bad(f"it names the estimator class {name!r}, which is not an imbal_nb estimator (imbal_nb.api.CLASSIFIERS)")
+    saved = config.get('versions', {}).get('imbal_nb')
+    if check_version and saved != imbal_nb.__version__:
+        raise ValueError(f"{path} was saved by imbal_nb {saved}, but this is imbal_nb {imbal_nb.__version__}; "
                          "re-fit and save the model with this version, or pass check_version=False to load it anyway")
-    mod, _, name = obj['estimator'].rpartition('.')
-    est = getattr(importlib.import_module(mod), name)(**obj['params'])
-    for k, v in obj['fitted'].items(): setattr(est, k, v)
-    pred = obj['predictor']
-    for k, sd in obj['state_dicts'].items():
-        owner, attr = (pred.fit, k[4:]) if k.startswith('fit.') else (pred, k)
-        getattr(owner, attr).load_state_dict(sd)
-    est.predictor_ = pred
+    try:
+        r = _Reader(obj['tensors'], obj['state_dicts'])
+        est = classes[name](**r.dec(config['params']))
+        fitted = r.dec(config['fitted'])
+        if not all(isinstance(k, str) and re.fullmatch(r'[a-z][A-Za-z0-9_]*_', k) for k in fitted): raise TypeError("bad fitted attribute names")
+        for k, v in fitted.items(): setattr(est, k, v)
+        est.predictor_ = r.dec(config['predictor'])
+        if not hasattr(est.predictor_, 'predict_proba'): raise TypeError(f"the predictor is a {type(est.predictor_).__name__}")
+    except ModelFileError: raise
+    except Exception as e: raise bad(f"its content does not rebuild an estimator ({type(e).__name__}: {e})") from None
     return est

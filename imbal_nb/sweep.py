@@ -4,7 +4,8 @@
 
 # %% ../nbs/16_sweep.ipynb 2
 from __future__ import annotations
-import argparse, importlib, itertools, json, os, socket, sys, threading, time
+import argparse, contextlib, hashlib, importlib, itertools, json, logging, os, socket, sys, threading, time, uuid
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 import numpy as np
@@ -13,9 +14,10 @@ import optuna
 from optuna.trial import TrialState
 
 # %% auto 0
-__all__ = ['METRICS', 'cell_key', 'make_grid', 'parse_hp_grid', 'default_storage', 'get_storage', 'top_up', 'claim', 'Heartbeat',
-           'fail_stale', 'cell_split', 'run_cell', 'code_version', 'work', 'dry_run', 'results_frame', 'sweep_study',
-           'main']
+__all__ = ['log', 'METRICS', 'cell_key', 'make_grid', 'parse_hp_grid', 'FlockLock', 'default_storage', 'get_storage', 'cell_id',
+           'FileClaims', 'SQLClaims', 'Sweep', 'open_sweep', 'worker_name', 'verdict', 'Lease', 'take', 'Heartbeat',
+           'cell_split', 'run_cell', 'check_grid', 'code_version', 'run_claimed', 'finish_orphans', 'work', 'dry_run',
+           'results_frame', 'grid_status', 'main']
 
 # %% ../nbs/16_sweep.ipynb 5
 def cell_key(cell:dict # with keys dataset, method, fold, seed, hp (dict)
@@ -60,6 +62,14 @@ def parse_hp_grid(s:str|None # e.g. "lr=1e-3,1e-2;epochs=50"
     return out
 
 # %% ../nbs/16_sweep.ipynb 11
+class FlockLock:
+    "A journal-file lock (`acquire`/`release`, as `JournalFileBackend` expects) on `fcntl.flock`: released when its process dies."
+    def __init__(self, path:str): self.path, self.fd = path + '.flock', None
+    def acquire(self) -> bool:
+        import fcntl
+        self.fd = os.open(self.path, os.O_CREAT | os.O_RDWR, 0o644); fcntl.flock(self.fd, fcntl.LOCK_EX); return True
+    def release(self) -> None: os.close(self.fd); self.fd = None
+
 def default_storage(study:str # study name
                    ) -> str:
     "The embedded default storage: a journal file `sweeps/<study>.journal` beside `results/`."
@@ -67,87 +77,166 @@ def default_storage(study:str # study name
     d = results_dir().parent/'sweeps'; d.mkdir(parents=True, exist_ok=True)
     return f"journal:{d/(study.replace('/', '_') + '.journal')}"
 
+def _rdb_kwargs(url): return {'pool_pre_ping': True} if url.startswith('postgresql') else {'connect_args': {'timeout': 60}}
+
+def _retry(f, n=6):
+    "Call `f`; retry on database errors (workers started together race to create tables on an empty database)."
+    from sqlalchemy.exc import DBAPIError
+    for i in range(n):
+        try: return f()
+        except DBAPIError:
+            if i == n - 1: raise
+            time.sleep(0.2 * (i + 1) + 0.1 * np.random.rand())
+
 def get_storage(url:str # 'journal:PATH', 'sqlite:///PATH' or 'postgresql://...'
                ) -> optuna.storages.BaseStorage:
     "An Optuna storage object for `url`."
     if url.startswith('journal:'):
         from optuna.storages.journal import JournalStorage, JournalFileBackend
         path = Path(url[len('journal:'):]); path.parent.mkdir(parents=True, exist_ok=True)
-        return JournalStorage(JournalFileBackend(str(path)))
-    if '://' not in url: raise ValueError(f"storage must be 'journal:PATH' or an RDB URL like sqlite:///x.db, got {url!r}")
-    from sqlalchemy.exc import DBAPIError
-    kw = {'pool_pre_ping': True} if url.startswith('postgresql') else {}
-    for i in range(6):   # workers started together race to create the schema on an empty database: retry
-        try: return optuna.storages.RDBStorage(url, engine_kwargs=kw)
-        except DBAPIError:
-            if i == 5: raise
-            time.sleep(0.2 * (i + 1) + 0.1 * np.random.rand())
+        return JournalStorage(JournalFileBackend(str(path), lock_obj=FlockLock(str(path))))
+    if '://' not in url: raise ValueError(f"--storage must be 'journal:PATH' or an RDB URL like sqlite:///x.db, got {url!r}")
+    return _retry(lambda: optuna.storages.RDBStorage(url, engine_kwargs=_rdb_kwargs(url)))
 
 # %% ../nbs/16_sweep.ipynb 14
-def _cells_state(study):
-    "Per cell key: lists of trials by state (only trials that carry a cell)."
-    out = {}
-    for t in study.get_trials(deepcopy=False):
-        k = t.user_attrs.get('cell_key')
-        if k is not None: out.setdefault(k, []).append(t)
-    return out
+def cell_id(key:str) -> str:
+    "A fixed-length name for a cell key (file and row name): 20 hex digits of its SHA-1."
+    return hashlib.sha1(key.encode()).hexdigest()[:20]
 
-def _try_lock(storage, name):
-    try: optuna.create_study(storage=storage, study_name=name); return True
-    except optuna.exceptions.DuplicatedStudyError: return False
-
-def top_up(study:optuna.Study, # the sweep's study
-           cells:list[dict], # from `make_grid`
-           *, max_retry:int=2, # failed attempts after which a cell is given up
-          ) -> int:
-    "Enqueue every cell that has no waiting, running or complete trial (once per attempt); return how many."
-    state, n = _cells_state(study), 0
-    for c in cells:
-        ts = state.get(c['key'], [])
-        if any(t.state in (TrialState.WAITING, TrialState.RUNNING, TrialState.COMPLETE) for t in ts): continue
-        g = sum(t.state in (TrialState.FAIL, TrialState.PRUNED) and not t.user_attrs.get('duplicate') for t in ts)
-        if g > max_retry: continue
-        if _try_lock(study._storage, f"{study.study_name}::lock::{c['key']}::{g}"):
-            study.enqueue_trial({}, user_attrs={'cell_key': c['key'], 'cell': json.dumps(c), 'attempt': g}); n += 1
-    return n
-
-# %% ../nbs/16_sweep.ipynb 17
-def claim(study:optuna.Study) -> optuna.Trial|None:
-    "Atomically move one waiting cell trial to RUNNING and return it (None when no cell is waiting)."
-    for t in study.get_trials(deepcopy=False, states=(TrialState.WAITING,)):
-        if 'cell_key' not in t.user_attrs: continue
+class FileClaims:
+    "Claim records as one JSON file per cell in `folder`; `put` is atomic under an `fcntl.flock` of the cell's lock file."
+    def __init__(self, folder:str|Path): self.dir = Path(folder); self.dir.mkdir(parents=True, exist_ok=True)
+    def _read(self, p:Path):
+        try: return json.loads(p.read_text())
+        except FileNotFoundError: return None
+    def get(self, key:str) -> dict|None: return self._read(self.dir/f"{cell_id(key)}.json")
+    def all(self) -> dict: return {r['key']: r for r in map(self._read, sorted(self.dir.glob('*.json'))) if r}
+    def put(self, key:str, version:int|None, rec:dict) -> dict|None:
+        import fcntl
+        p, fd = self.dir/f"{cell_id(key)}.json", os.open(self.dir/f"{cell_id(key)}.lock", os.O_CREAT | os.O_RDWR, 0o644)
         try:
-            if study._storage.set_trial_state_values(t._trial_id, state=TrialState.RUNNING):
-                return optuna.Trial(study, t._trial_id)
-        except optuna.exceptions.UpdateFinishedTrialError: pass
-    return None
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            old = self._read(p)
+            if (old or {}).get('version') != version: return None
+            new = {**rec, 'key': key, 'version': (version or 0) + 1}
+            tmp = p.with_name(f"{p.stem}.{os.getpid()}.tmp"); tmp.write_text(json.dumps(new)); os.replace(tmp, p)
+            return new
+        finally: os.close(fd)
+
+# %% ../nbs/16_sweep.ipynb 16
+class SQLClaims:
+    "Claim records as rows `(study, cell, version, record)` of the table `imbal_nb_sweep_claims` in an SQLAlchemy database."
+    def __init__(self, url:str, study:str):
+        import sqlalchemy as sa
+        self.sa, self.study, self.engine = sa, study, sa.create_engine(url, **_rdb_kwargs(url))
+        md = sa.MetaData()
+        self.t = sa.Table('imbal_nb_sweep_claims', md, sa.Column('study', sa.String(512), primary_key=True),
+                          sa.Column('cell', sa.String(20), primary_key=True), sa.Column('version', sa.Integer, nullable=False),
+                          sa.Column('record', sa.Text, nullable=False))
+        _retry(lambda: md.create_all(self.engine))
+    def _rows(self, where):
+        with self.engine.connect() as c: return [json.loads(r.record) for r in c.execute(self.sa.select(self.t.c.record).where(*where))]
+    def get(self, key:str) -> dict|None:
+        rs = self._rows([self.t.c.study == self.study, self.t.c.cell == cell_id(key)]); return rs[0] if rs else None
+    def all(self) -> dict: return {r['key']: r for r in self._rows([self.t.c.study == self.study])}
+    def put(self, key:str, version:int|None, rec:dict) -> dict|None:
+        sa, t, new = self.sa, self.t, {**rec, 'key': key, 'version': (version or 0) + 1}
+        row = dict(version=new['version'], record=json.dumps(new))
+        try:
+            with self.engine.begin() as c:
+                if version is None: c.execute(sa.insert(t).values(study=self.study, cell=cell_id(key), **row)); return new
+                n = c.execute(sa.update(t).where(t.c.study == self.study, t.c.cell == cell_id(key), t.c.version == version).values(**row)).rowcount
+            return new if n == 1 else None
+        except sa.exc.IntegrityError: return None
+
+# %% ../nbs/16_sweep.ipynb 19
+@dataclass
+class Sweep:
+    "An open sweep: `study` (Optuna: results, one trial per attempt) and `claims` (who runs which cell)."
+    study:optuna.Study; claims:FileClaims|SQLClaims; url:str
+
+def open_sweep(name:str, # study name
+               storage:str|None=None, # storage URL (default: `default_storage(name)`)
+              ) -> Sweep:
+    "Create or load the sweep `name` (its study maximises the selected metric) and its claim records."
+    url = storage or default_storage(name)
+    study = optuna.create_study(storage=get_storage(url), study_name=name, direction='maximize', load_if_exists=True,
+                                sampler=optuna.samplers.RandomSampler())
+    if url.startswith('journal:'): claims = FileClaims(url[len('journal:'):] + '.claims/' + cell_id(name))
+    else: claims = SQLClaims(url, name)
+    return Sweep(study, claims, url)
+
+# %% ../nbs/16_sweep.ipynb 22
+log = logging.getLogger(__name__)
+
+def worker_name() -> str:
+    "This process as a claim owner: `host:pid`."
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+def _gone(owner:str) -> bool:
+    "Whether `owner` (`host:pid`) is a process of this host that has exited (or is a zombie)."
+    host, _, pid = owner.rpartition(':')
+    if host != socket.gethostname() or not pid.isdigit(): return False
+    if int(pid) == os.getpid(): return True          # a record of an earlier process with our pid
+    try: os.kill(int(pid), 0)
+    except ProcessLookupError: return True
+    except PermissionError: return False
+    try: return Path(f'/proc/{pid}/stat').read_text().rsplit(')', 1)[1].split()[0] == 'Z'
+    except (OSError, IndexError): return False
+
+def verdict(rec:dict|None, # a claim record (None: the cell was never claimed)
+            *, now:float, grace:float, # the time and the heartbeat age after which a worker counts as dead
+            retry_failed:bool=False, since:float=0., # claim cells that failed before `since`
+           ) -> tuple[str, str]:
+    "What a worker may do with a cell: ('claim'|'done'|'failed'|'wait', why)."
+    if rec is None: return 'claim', 'new'
+    s = rec['status']
+    if s == 'free': return 'claim', f"released ({rec.get('error') or 'free'})"
+    if s == 'done': return 'done', ''
+    if s == 'failed':
+        if retry_failed and rec['heartbeat'] < since: return 'claim', f"--retry-failed (was: {rec.get('error')})"
+        return 'failed', rec.get('error') or ''
+    age = now - rec['heartbeat']
+    if _gone(rec['owner']): return 'claim', f"its worker {rec['owner']} is gone (process exited)"
+    if age > grace: return 'claim', f"its worker {rec['owner']} sent no heartbeat for {age:.0f} s (> grace {grace:g} s)"
+    return 'wait', f"on {rec['owner']}, last heartbeat {age:.1f} s ago, taken over if none within {grace - age:.0f} s"
+
+# %% ../nbs/16_sweep.ipynb 25
+class Lease:
+    "This worker's claim record of one cell; `update` writes it by compare-and-set (refused once the cell was taken over)."
+    def __init__(self, claims, rec:dict): self.claims, self.rec, self.lost, self._lock = claims, rec, False, threading.Lock()
+    def update(self, **kw) -> bool:
+        with self._lock:
+            if self.lost: return False
+            new = self.claims.put(self.rec['key'], self.rec['version'], {**self.rec, **kw, 'heartbeat': time.time()})
+            if new is None: self.lost = True
+            else: self.rec = new
+            return not self.lost
+
+def take(claims, key:str, rec:dict|None, *, max_retry:int=2) -> Lease|None:
+    "Claim cell `key` whose record read as `rec` (None if another worker changed it first or it died too often)."
+    deaths = (rec or {}).get('deaths', 0) + ((rec or {}).get('status') == 'running')
+    new = dict(status='running', owner=worker_name(), token=uuid.uuid4().hex, heartbeat=time.time(), trial=None,
+               error=None, attempts=(rec or {}).get('attempts', 0) + 1, deaths=deaths)
+    if deaths > max_retry:
+        err = f"its worker died {deaths} times while running it (last: {rec['owner']}); not retried (see --max-retry)"
+        claims.put(key, rec['version'], {**rec, 'status': 'failed', 'error': err, 'heartbeat': time.time()}); return None
+    new = claims.put(key, None if rec is None else rec['version'], new)
+    return None if new is None else Lease(claims, new)
 
 class Heartbeat:
-    "Context manager refreshing `trial`'s `heartbeat` user attribute every `interval` seconds."
-    def __init__(self, trial, interval:float=5.):
-        self.trial, self.interval, self._stop = trial, interval, threading.Event()
-    def _beat(self): self.trial.set_user_attr('heartbeat', time.time())
+    "Context manager refreshing `lease` every `interval` seconds from a thread."
+    def __init__(self, lease:Lease, interval:float=5.): self.lease, self.interval, self._stop = lease, interval, threading.Event()
     def __enter__(self):
         self._t = threading.Thread(target=self._run, daemon=True); self._t.start(); return self
     def _run(self):
         while not self._stop.wait(self.interval):
-            try: self._beat()
-            except Exception: return
+            try:
+                if not self.lease.update(): return
+            except Exception as e: log.warning(f"heartbeat of {self.lease.rec['key']} failed: {e!r}")
     def __exit__(self, *a): self._stop.set(); self._t.join()
 
-def fail_stale(study:optuna.Study, # the sweep's study
-               grace:float=30., # seconds without a heartbeat after which a running trial is failed
-              ) -> int:
-    "Mark running cell trials whose heartbeat is older than `grace` seconds as FAIL; return how many."
-    now, n = time.time(), 0
-    for t in study.get_trials(deepcopy=False, states=(TrialState.RUNNING,)):
-        hb = t.user_attrs.get('heartbeat', t.datetime_start.timestamp() if t.datetime_start else now)
-        if 'cell_key' in t.user_attrs and now - hb > grace:
-            try: n += bool(study._storage.set_trial_state_values(t._trial_id, state=TrialState.FAIL))
-            except optuna.exceptions.UpdateFinishedTrialError: pass
-    return n
-
-# %% ../nbs/16_sweep.ipynb 20
+# %% ../nbs/16_sweep.ipynb 28
 METRICS = ['ap', 'auc', 'brier', 'max_f1', 'bacc', 'gmean', 'p_at_r75', 'p_at_r50', 'p_at_r25', 'p_at_r99']
 _SPLITS = {}
 
@@ -168,70 +257,159 @@ def run_cell(cell:dict # from `make_grid`
     load_methods(); sp = cell_split(cell)
     return score_run(sp.yte, run_method(cell['method'], sp, seed=cell['seed'], progress=False, **cell['hp']))
 
-# %% ../nbs/16_sweep.ipynb 24
+# %% ../nbs/16_sweep.ipynb 32
+def _dups(flag, xs):
+    d = [x for x in dict.fromkeys(xs) if list(xs).count(x) > 1]
+    if d: raise ValueError(f"{flag} lists {d[0]!r} more than once")
+
+def check_grid(datasets:list[str], methods:list[str], # data specs and method names
+               hp:dict, # hyperparameter grid name -> values
+               *, folds:int=4, # folds per data set
+               registry:bool=True, # check methods, hyperparameters and data against the registry (False: custom objective)
+              ):
+    "Raise a one-line `ValueError` naming the flag for anything in the grid that cannot run."
+    if not datasets: raise ValueError("--data is required (comma-separated data specs, e.g. toy2d:ir=20,keel:yeast4)")
+    if not methods: raise ValueError("--methods is required (comma-separated registered method names, e.g. ce,rs)")
+    _dups('--data', datasets); _dups('--methods', methods)
+    for k, vs in hp.items():
+        if not vs: raise ValueError(f"--hp: {k!r} has no values (write {k}=v1,v2)")
+        if k in ('seed', 'progress'): raise ValueError(f"--hp: {k!r} is set by the sweep itself (use --seeds)" if k == 'seed' else f"--hp: {k!r} is set by the sweep itself")
+        _dups(f"--hp {k}", [repr(v) for v in vs])
+    if not registry: return
+    from imbal_nb.methods import load_methods
+    from imbal_nb.train import get_method
+    load_methods()
+    ms = {m: get_method(m) for m in methods}
+    names = sorted(hp)
+    for m, c in itertools.product(ms.values(), itertools.product(*[hp[k] for k in names])):
+        try: m.resolve(**dict(zip(names, c)))
+        except (ValueError, TypeError) as e: raise ValueError(f"--hp: {e}") from None
+    for d in datasets:
+        try: sp = cell_split(dict(dataset=d, n_folds=folds, seed=0, fold=0))
+        except (ValueError, FileNotFoundError, KeyError, OSError) as e: raise ValueError(f"--data {d!r}: {e}") from None
+        k, bad = len(np.unique(sp.ytr)), [m for m in ms if ms[m].binary_only]
+        if k > 2 and bad: raise ValueError(f"method {bad[0]!r} is binary-only but --data {d!r} has {k} classes")
+
+# %% ../nbs/16_sweep.ipynb 36
 def code_version() -> str:
     "Short hash of the installed `imbal_nb` sources: the code a worker runs (recorded with every result row)."
-    import hashlib, importlib.util
+    import importlib.util
     h = hashlib.sha256()
     for p in sorted(Path(importlib.util.find_spec('imbal_nb').origin).parent.glob('*.py')):
         if p.name != '_modidx.py': h.update(p.name.encode()); h.update(p.read_bytes())
     return h.hexdigest()[:12]
 
-# %% ../nbs/16_sweep.ipynb 26
-def work(study:optuna.Study, # the sweep's study (created with direction 'maximize')
+# %% ../nbs/16_sweep.ipynb 39
+def _tell(study, n, **kw):
+    try: study.tell(n, skip_if_finished=True, **kw)
+    except (optuna.exceptions.UpdateFinishedTrialError, ValueError, RuntimeError): pass
+
+def run_claimed(sw:Sweep, lease:Lease, cell:dict, objective:Callable, *, metric:str='ap', heartbeat:float=5.,
+                code:str='') -> str:
+    "Run `cell` under `lease` in a new trial: 'done', 'failed' or 'lost' (taken over meanwhile: result discarded)."
+    trial, t0 = sw.study.ask(), time.time()
+    for k, v in dict(cell_key=cell['key'], cell=json.dumps(cell), token=lease.rec['token'], attempt=lease.rec['attempts']).items():
+        trial.set_user_attr(k, v)
+    if not lease.update(trial=trial.number): _tell(sw.study, trial.number, state=TrialState.FAIL); return 'lost'
+    try:
+        with Heartbeat(lease, heartbeat): res = {k: float(v) for k, v in objective(cell).items()}
+    except KeyboardInterrupt:
+        lease.update(status='free', error='interrupted (Ctrl-C)'); _tell(sw.study, trial.number, state=TrialState.FAIL); raise
+    except Exception as e:
+        err = f"{type(e).__name__}: {e}"[:500]
+        with contextlib.suppress(Exception): trial.set_user_attr('error', err)
+        lease.update(status='failed', error=err); _tell(sw.study, trial.number, state=TrialState.FAIL); return 'failed'
+    v = res.get(metric, np.nan); v = float(v) if np.isfinite(v) else float('-inf')
+    try: trial.set_user_attr('result', json.dumps(dict(metrics=res, seconds=time.time() - t0, worker=worker_name(), code=code)))
+    except optuna.exceptions.UpdateFinishedTrialError: lease.lost = True   # failed by a worker that took the cell over
+    if not lease.update(status='done', value=v):
+        log.warning(f"cell {cell['key']} was taken over while it ran (no heartbeat for > grace?): this result is discarded")
+        _tell(sw.study, trial.number, state=TrialState.FAIL); return 'lost'
+    _tell(sw.study, trial.number, values=[v]); return 'done'
+
+# %% ../nbs/16_sweep.ipynb 40
+def finish_orphans(sw:Sweep, grace:float=30.) -> int:
+    "Tell COMPLETE the trials of `done` records whose worker stopped before telling Optuna; return how many."
+    n, trials, recs = 0, {t.number: t for t in sw.study.get_trials(deepcopy=False)}, sw.claims.all()
+    for t in trials.values():   # a study written before claim records existed: its complete cells count as done
+        k = t.user_attrs.get('cell_key')
+        if t.state == TrialState.COMPLETE and k and k not in recs:
+            sw.claims.put(k, None, dict(status='done', owner='earlier', heartbeat=time.time(), trial=t.number, value=t.value))
+    for r in recs.values():
+        t = trials.get(r.get('trial'))
+        if r['status'] == 'done' and t is not None and t.state == TrialState.RUNNING and (
+                _gone(r['owner']) or time.time() - r['heartbeat'] > grace):
+            _tell(sw.study, t.number, values=[r['value']]); n += 1
+    return n
+
+# %% ../nbs/16_sweep.ipynb 42
+def _pick(sw, cells, *, grace, retry_failed, since, max_retry):
+    "Claim one cell: (lease, cell) or (None, list of (cell, why) running elsewhere)."
+    recs, now, busy = sw.claims.all(), time.time(), []
+    for c in cells:
+        what, why = verdict(recs.get(c['key']), now=now, grace=grace, retry_failed=retry_failed, since=since)
+        if what == 'wait': busy.append((c, why))
+        if what != 'claim': continue
+        rec = recs.get(c['key'])
+        lease = take(sw.claims, c['key'], rec, max_retry=max_retry)
+        if lease is None: continue
+        if why != 'new': log.warning(f"taking over cell {c['key']}: {why} (attempt {lease.rec['attempts']})")
+        if rec and rec.get('status') == 'running' and rec.get('trial') is not None:
+            _tell(sw.study, rec['trial'], state=TrialState.FAIL)   # the dead worker's trial
+        return lease, c
+    return None, busy
+
+def _announce(busy, grace, said):
+    which = '; '.join(f"{c['key']}: {w}" for c, w in busy[:3]) + ('; …' if len(busy) > 3 else '')
+    msg = (f"waiting for {len(busy)} cell(s) running on other workers ({which}); a cell is taken over as soon as "
+           f"its worker's process is gone (same host) or its heartbeat is older than {grace:g} s")
+    key = tuple(c['key'] for c, _ in busy)
+    if key != said: log.info(msg)
+    return key
+
+# %% ../nbs/16_sweep.ipynb 43
+def work(sw:Sweep, # the open sweep
          cells:list[dict], # from `make_grid`
-         objective:Callable=run_cell, # cell -> dict of metrics
+         objective:Callable|None=None, # cell -> dict of metrics (default `run_cell`)
          *, metric:str='ap', # metric stored as the trial's value
-         heartbeat:float=5., grace:float=30., # heartbeat interval and staleness limit in seconds
-         max_retry:int=2, # failed attempts after which a cell is given up
-         max_trials:int|None=None, # stop after running this many cells (None: until no cell is waiting)
-         wait:bool=True, # when nothing is waiting, wait for other workers' running cells (they may die)
-         catch:bool=True, # record an exception as a failed attempt and go on (False: re-raise)
+         heartbeat:float=5., grace:float=30., # heartbeat interval and the age after which a worker counts as dead (s)
+         max_retry:int=2, # take-overs after dead workers before a cell is given up as failed
+         max_trials:int|None=None, # stop after running this many cells (None: until the grid is done)
+         wait:bool=True, # wait for cells running on other workers (they may die) instead of stopping
+         retry_failed:bool=False, # run again the cells that failed before this worker started
          timeout:float|None=None, # take no new cell after this many seconds
         ) -> int:
-    "Take cells from the queue until the grid is done; return the number of cells this worker completed."
-    done, host, t_end = 0, f"{socket.gethostname()}:{os.getpid()}", time.time() + (timeout or float('inf'))
-    code = code_version()
+    "Run cells of the grid until none is left to claim; return the number of cells this worker completed."
+    objective, code, since = objective or run_cell, code_version(), time.time()
+    done, said, t_end = 0, None, since + (timeout or float('inf'))
+    finish_orphans(sw, grace)
     while (max_trials is None or done < max_trials) and time.time() < t_end:
-        fail_stale(study, grace); top_up(study, cells, max_retry=max_retry)
-        trial = claim(study)
-        if trial is None:
-            running = study.get_trials(deepcopy=False, states=(TrialState.RUNNING,))
-            if wait and any('cell_key' in t.user_attrs for t in running): time.sleep(min(heartbeat, 1.)); continue
-            break
-        cell = json.loads(trial.user_attrs['cell'])
-        twins = _cells_state(study).get(cell['key'], [])
-        if any(t.state == TrialState.COMPLETE for t in twins):
-            trial.set_user_attr('duplicate', True); study.tell(trial, state=TrialState.PRUNED); continue
-        t0 = time.time()
-        try:
-            with Heartbeat(trial, heartbeat): res = objective(cell)
-        except BaseException as e:
-            trial.set_user_attr('error', repr(e)[:500])
-            study.tell(trial, state=TrialState.FAIL, skip_if_finished=True)
-            if catch and isinstance(e, Exception): continue
-            raise
-        res = {k: float(v) for k, v in res.items()}
-        trial.set_user_attr('result', json.dumps(dict(metrics=res, seconds=time.time() - t0, worker=host, code=code)))
-        v = res.get(metric, np.nan)
-        study.tell(trial, v if np.isfinite(v) else float('-inf'), skip_if_finished=True); done += 1
+        lease, x = _pick(sw, cells, grace=grace, retry_failed=retry_failed, since=since, max_retry=max_retry)
+        if lease is None:
+            if not (wait and x): break
+            said = _announce(x, grace, said); time.sleep(min(heartbeat, 1.)); continue
+        said = None; t0 = time.time()
+        out = run_claimed(sw, lease, x, objective, metric=metric, heartbeat=heartbeat, code=code)
+        done += out == 'done'
+        (log.info if out == 'done' else log.warning)(f"cell {x['key']}: {out} in {time.time() - t0:.1f} s"
+                                                     + (f" ({lease.rec.get('error')})" if out == 'failed' else ''))
+    finish_orphans(sw, grace)
     return done
 
-# %% ../nbs/16_sweep.ipynb 29
+# %% ../nbs/16_sweep.ipynb 45
 def dry_run(cell:dict # from `make_grid`
            ) -> dict:
     "Fake metrics derived from the cell key; sleeps `$IMBAL_NB_DRY_RUN_SLEEP` s and logs to `$IMBAL_NB_DRY_RUN_LOG`."
-    import hashlib
-    log = os.environ.get('IMBAL_NB_DRY_RUN_LOG')
+    log_ = os.environ.get('IMBAL_NB_DRY_RUN_LOG')
     def note(what):
-        if log:
-            with open(log, 'a') as f: f.write(f"{what} {os.getpid()} {cell['key']}\n")
+        if log_:
+            with open(log_, 'a') as f: f.write(f"{what} {os.getpid()} {cell['key']}\n")
     note('start'); time.sleep(float(os.environ.get('IMBAL_NB_DRY_RUN_SLEEP', '0'))); note('end')
     r = np.random.default_rng(int(hashlib.sha256(cell['key'].encode()).hexdigest()[:8], 16))
     return {m: float(r.uniform()) for m in METRICS}
 
-# %% ../nbs/16_sweep.ipynb 32
-def results_frame(study:optuna.Study # a sweep study
+# %% ../nbs/16_sweep.ipynb 48
+def results_frame(study:optuna.Study # a sweep's study
                  ) -> pd.DataFrame:
     "One row per completed cell: dataset, method, fold, seed, metrics (as `imbal-nb bench`), hp (JSON), time_s, worker, code."
     rows, extra = [], []
@@ -245,57 +423,113 @@ def results_frame(study:optuna.Study # a sweep study
     cols = ['dataset', 'method', 'fold', 'seed', *METRICS, *extra, 'hp', 'time_s', 'trial', 'worker', 'code']
     return pd.DataFrame(rows, columns=cols).sort_values(['dataset', 'method', 'hp', 'fold', 'seed'], ignore_index=True)
 
-# %% ../nbs/16_sweep.ipynb 37
-def sweep_study(study_name:str, storage:str|None=None) -> optuna.Study:
-    "Create or load the sweep study `study_name` (maximising the selected metric) in `storage`."
-    st = get_storage(storage or default_storage(study_name))
-    return optuna.create_study(storage=st, study_name=study_name, direction='maximize', load_if_exists=True)
+# %% ../nbs/16_sweep.ipynb 57
+class _Parser(argparse.ArgumentParser):
+    "argparse with one-line usage errors (exit status 2)."
+    def error(self, message): self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
 
-def _split_specs(s):
-    if ':' not in s: return [x for x in s.split(',') if x]   # plain names (e.g. for `dry_run`)
-    from imbal_nb.data import split_specs                     # `imbal-nb bench`'s parsing of --data
-    return split_specs(s)
-
-def _load_objective(spec:str|None):
-    if not spec: return run_cell
-    mod, _, fn = spec.partition(':')
-    if not fn: raise ValueError(f"objective must look like module:function, got {spec!r}")
-    return getattr(importlib.import_module(mod), fn)
-
-# %% ../nbs/16_sweep.ipynb 39
 def _parser():
-    p = argparse.ArgumentParser(prog='imbal-nb sweep', description="Run a grid as a resumable Optuna study; "
+    p = _Parser(prog='imbal-nb sweep', description="Run a grid as a resumable Optuna study; "
         "run the same command on several machines with one --storage URL to share the work.")
     p.add_argument('--study', required=True, help="study name (one grid per name)")
     p.add_argument('--storage', default=None, help="journal:PATH, sqlite:///PATH or postgresql://...; default journal file under sweeps/")
     p.add_argument('--data', default='', help="comma-separated data set specs, e.g. keel:yeast4,adult:ir=100")
     p.add_argument('--methods', default='', help="comma-separated registered method names")
-    p.add_argument('--folds', type=int, default=4)
-    p.add_argument('--seeds', type=int, default=1, help="number of seeds (0..N-1)")
+    p.add_argument('--folds', type=int, default=4); p.add_argument('--seeds', type=int, default=1, help="number of seeds (0..N-1)")
     p.add_argument('--hp', default='', help="hyperparameter grid 'name=v1,v2;name2=v3' or JSON {\"name\": [v1, v2]}")
     p.add_argument('--metric', default='ap', choices=METRICS)
-    p.add_argument('--heartbeat', type=float, default=5.); p.add_argument('--grace', type=float, default=30.)
-    p.add_argument('--max-retry', type=int, default=2); p.add_argument('--max-trials', type=int, default=None)
+    p.add_argument('--heartbeat', type=float, default=5., help="seconds between a running cell's heartbeats")
+    p.add_argument('--grace', type=float, default=30., help="heartbeat age (s) after which a cell's worker counts as dead")
+    p.add_argument('--max-retry', type=int, default=2, help="take-overs after dead workers before a cell counts as failed")
+    p.add_argument('--retry-failed', action='store_true', help="run the cells that failed in earlier runs once more")
+    p.add_argument('--max-trials', type=int, default=None, help="stop after completing this many cells")
     p.add_argument('--timeout', type=float, default=None, help="take no new cell after this many seconds (resume later)")
-    p.add_argument('--no-wait', action='store_true', help="exit when nothing is waiting instead of waiting for running cells")
+    p.add_argument('--no-wait', action='store_true', help="stop when every remaining cell runs elsewhere instead of waiting for them")
     p.add_argument('--objective', default=None, help="module:function replacing the default cell runner")
     p.add_argument('--out', default=None, help="CSV to write all completed rows to when this worker stops")
     p.add_argument('--export-only', action='store_true', help="only write --out from the storage")
+    p.add_argument('-q', '--quiet', action='store_true', help="log only warnings (take-overs, failures)")
     return p
 
+# %% ../nbs/16_sweep.ipynb 58
+def _parse_hp(s):
+    if not s.lstrip().startswith(('{', '[')): return parse_hp_grid(s)
+    try: hp = json.loads(s)
+    except json.JSONDecodeError as e: raise ValueError(f"--hp is not valid JSON: {e}") from None
+    if not isinstance(hp, dict): raise ValueError('--hp as JSON must be an object {"name": [values]}')
+    return {k: v if isinstance(v, list) else [v] for k, v in hp.items()}
+
+def _split_specs(s):
+    if ':' not in s: return [x.strip() for x in s.split(',') if x.strip()]   # plain names (e.g. for `dry_run`)
+    from imbal_nb.data import split_specs                                     # `imbal-nb bench`'s parsing of --data
+    return split_specs(s)
+
+def _load_objective(spec:str|None):
+    if not spec: return run_cell
+    mod, _, fn = spec.partition(':')
+    if not fn: raise ValueError(f"--objective must look like module:function, got {spec!r}")
+    try: return getattr(importlib.import_module(mod), fn)
+    except (ImportError, AttributeError) as e: raise ValueError(f"--objective: cannot import {spec!r}: {e}") from None
+
+# %% ../nbs/16_sweep.ipynb 60
+def _grid(a):
+    "The validated cells of the command's grid (`ValueError` naming the flag otherwise)."
+    for k in ('folds', 'seeds', 'max_retry'):
+        v = getattr(a, k)
+        if v < (0 if k == 'max_retry' else 1): raise ValueError(f"--{k.replace('_', '-')} must be an integer ≥ {0 if k == 'max_retry' else 1}, got {v}")
+    if a.heartbeat <= 0 or a.grace <= 2 * a.heartbeat:
+        raise ValueError(f"--grace ({a.grace:g} s) must be more than twice --heartbeat ({a.heartbeat:g} s), which must be > 0")
+    objective, hp = _load_objective(a.objective), _parse_hp(a.hp)
+    datasets, methods = _split_specs(a.data), [m.strip() for m in a.methods.split(',') if m.strip()]
+    check_grid(datasets, methods, hp, folds=a.folds, registry=objective is run_cell)
+    return make_grid(datasets=datasets, methods=methods, folds=a.folds, seeds=list(range(a.seeds)), hp=hp), objective
+
+def grid_status(sw:Sweep, cells:list[dict]) -> dict:
+    "Cell keys of the grid by record status: done, failed (key -> error), running, left (never claimed or released)."
+    recs, out = sw.claims.all(), dict(done=[], failed={}, running=[], left=[])
+    for c in cells:
+        r = recs.get(c['key']); s = 'left' if r is None or r['status'] == 'free' else r['status']
+        if s == 'failed': out['failed'][c['key']] = r.get('error')
+        else: out[s].append(c['key'])
+    return out
+
+# %% ../nbs/16_sweep.ipynb 61
+def _report(sw, cells, n, a) -> int:
+    s = grid_status(sw, cells); N = len(cells)
+    msg = f"study {a.study!r}: {len(s['done'])} of {N} cell(s) done, this worker completed {n}"
+    if s['running']: msg += f"; {len(s['running'])} running on other workers"
+    if s['left']: msg += f"; {len(s['left'])} not run yet (run the command again to resume)"
+    print(f"imbal-nb sweep: {msg}", file=sys.stderr)
+    if not s['failed']: return 0
+    print(f"imbal-nb sweep: {len(s['failed'])} cell(s) failed:", file=sys.stderr)
+    for k, e in s['failed'].items(): print(f"  {k}: {e}", file=sys.stderr)
+    print("imbal-nb sweep: fix the cause and rerun with --retry-failed to run them again", file=sys.stderr)
+    return 1
+
+def _logging(quiet):
+    if not log.handlers:
+        h = logging.StreamHandler(); h.setFormatter(logging.Formatter('imbal-nb sweep: %(message)s')); log.addHandler(h)
+        log.propagate = False
+    log.setLevel(logging.WARNING if quiet else logging.INFO)
+
+# %% ../nbs/16_sweep.ipynb 62
 def main(argv:list[str]|None=None # command-line arguments after `imbal-nb sweep`
-        ) -> pd.DataFrame:
-    "Entry point of `imbal-nb sweep`: run (or join) a sweep and optionally export its results."
+        ) -> int:
+    "Entry point of `imbal-nb sweep`: run (or join) a sweep, optionally export it; return the exit status (0, 1, 2)."
     a = _parser().parse_args(argv)
-    optuna.logging.set_verbosity(optuna.logging.WARNING)
-    study = sweep_study(a.study, a.storage)
-    if not a.export_only:
-        if not a.data or not a.methods: raise SystemExit("imbal-nb sweep: --data and --methods are required")
-        cells = make_grid(datasets=_split_specs(a.data), methods=a.methods.split(','), folds=a.folds,
-                          seeds=list(range(a.seeds)), hp=json.loads(a.hp) if a.hp.startswith('{') else parse_hp_grid(a.hp))
-        n = work(study, cells, _load_objective(a.objective), metric=a.metric, heartbeat=a.heartbeat, grace=a.grace,
-                 max_retry=a.max_retry, max_trials=a.max_trials, wait=not a.no_wait, timeout=a.timeout)
-        print(f"worker {socket.gethostname()}:{os.getpid()} completed {n} cell(s)", file=sys.stderr)
-    df = results_frame(study)
-    if a.out: Path(a.out).parent.mkdir(parents=True, exist_ok=True); df.to_csv(a.out, index=False, float_format='%.6g')
-    return df
+    optuna.logging.set_verbosity(optuna.logging.WARNING); _logging(a.quiet)
+    try:
+        cells, objective = (None, None) if a.export_only else _grid(a)
+        if a.out and Path(a.out).is_dir(): raise ValueError(f"--out {a.out!r} is a directory; give a CSV file name")
+        sw = open_sweep(a.study, a.storage)
+    except (ValueError, FileNotFoundError) as e:
+        print(f"imbal-nb sweep: error: {e}", file=sys.stderr); return 2
+    rc = 0
+    if cells is not None:
+        n = work(sw, cells, objective, metric=a.metric, heartbeat=a.heartbeat, grace=a.grace, max_retry=a.max_retry,
+                 max_trials=a.max_trials, wait=not a.no_wait, retry_failed=a.retry_failed, timeout=a.timeout)
+        rc = _report(sw, cells, n, a)
+    if a.out:
+        df = results_frame(sw.study); Path(a.out).parent.mkdir(parents=True, exist_ok=True)
+        df.to_csv(a.out, index=False, float_format='%.6g'); print(f"imbal-nb sweep: {len(df)} row(s) -> {a.out}", file=sys.stderr)
+    return rc

@@ -126,7 +126,7 @@ class TrainSpec:
 @dataclass(frozen=True)
 class _Bounds: lo:Any=None; hi:Any=None; integer:bool=False; open_lo:bool=False; none:bool=False
 
-_SPEC_BOUNDS = dict(epochs=_Bounds(1, integer=True), batch_size=_Bounds(1, integer=True, none=True), lr=_Bounds(0, open_lo=True),
+_SPEC_BOUNDS = dict(epochs=_Bounds(1, integer=True), batch_size=_Bounds(1, integer=True, none=True), lr=_Bounds(0, 10, open_lo=True),
                     momentum=_Bounds(0, 1), weight_decay=_Bounds(0), step_size=_Bounds(1, integer=True), lr_decay=_Bounds(0, 1, open_lo=True),
                     warmup=_Bounds(0, integer=True), clip=_Bounds(0, open_lo=True, none=True), keep_every=_Bounds(1, integer=True),
                     patience=_Bounds(1, integer=True, none=True))
@@ -268,7 +268,9 @@ def optimizer_step(self, opt=None):
 def backward(self, loss:Tensor, opt=None):
     "Zero the gradients, backpropagate `loss` (scaled under AMP), clip and step `opt` (default: every optimizer)."
     opts = self.opts if opt is None else [opt]
-    for o in opts: o.zero_grad(set_to_none=True)
+    for o in opts:   # what `zero_grad(set_to_none=True)` does, without its per-call wrapper
+        for g in o.param_groups:
+            for p in g['params']: p.grad = None
     if self.scaler is None: loss.backward()
     else: self.scaler.scale(loss).backward()
     self._step_opts(opts, scaled=self.scaler is not None)

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# Real test of `imbal-nb sweep` against a shared PostgreSQL storage (issue 5):
+# Real test of `imbal-nb sweep` against a shared PostgreSQL storage (issues 5 and 16; claim records in the table
+# imbal_nb_sweep_claims next to Optuna's):
 #  1. start a throw-away PostgreSQL server (Debian `postgresql`, installed if missing) on a Unix socket in a temp dir;
 #  2. two workers at once on one grid: every cell executed exactly once, both workers took cells;
 #  3. kill -9 one worker and Ctrl-C (SIGINT) another mid-cell, then resume with two fresh workers:
-#     every cell completed exactly once, finished cells never re-ran, the two interrupted cells re-ran once.
+#     every cell completed exactly once, finished cells never re-ran, the two interrupted cells re-ran once;
+#     every worker that was not killed exits 0 (`imbal_nb.sweep.main` returns the exit status).
 # Usage: bash tools/test_sweep_pg.sh          (exit 0 and a final "N passed, 0 failed" line on success)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -43,7 +45,7 @@ echo "PostgreSQL $("$PGBIN/postgres" --version | awk '{print $3}') on socket $T"
 worker() {  # worker STUDY LOG [extra args]: start one `imbal-nb sweep` worker in the background
   local study=$1 log=$2; shift 2
   IMBAL_NB_DRY_RUN_LOG=$log IMBAL_NB_DRY_RUN_SLEEP=${SLEEP:-0.3} "$PY" -c \
-    'import sys, signal; signal.signal(signal.SIGINT, signal.default_int_handler); from imbal_nb.sweep import main; main(sys.argv[1:])' \
+    'import sys, signal; signal.signal(signal.SIGINT, signal.default_int_handler); from imbal_nb.sweep import main; sys.exit(main(sys.argv[1:]))' \
     --study "$study" --storage "$URL" --data a,b,c --methods ce,rs,eg --folds 4 --seeds 1 \
     --objective imbal_nb.sweep:dry_run --heartbeat 0.5 --grace 3 "$@" 2>>"$T/$study.err" &
   PIDS+=($!); LAST=$!
@@ -57,7 +59,7 @@ wait_starts() {  # wait_starts LOG PID N: until PID has started N cells
 # --- 1. two workers at once ---------------------------------------------------------------------
 L1=$T/two.log; : > "$L1"
 worker two "$L1"; A=$LAST; worker two "$L1"; B=$LAST
-wait "$A"; wait "$B"
+RC1=0; wait "$A" || RC1=$?; wait "$B" || RC1=$((RC1 + $?))
 echo "phase 1 (two workers) done after $(( $(date +%s) - t_start )) s"
 # --- 2. kill -9 and Ctrl-C mid-cell, then resume ------------------------------------------------
 L2=$T/kill.log; : > "$L2"
@@ -68,15 +70,15 @@ wait "$A" 2>/dev/null || true; wait "$B" 2>/dev/null || true
 echo "killed worker $A (SIGKILL) and $B (SIGINT) mid-cell; resuming with two new workers"
 echo "phase 2 interrupts done after $(( $(date +%s) - t_start )) s"
 worker kill "$L2"; C=$LAST; worker kill "$L2"; D=$LAST
-wait "$C"; wait "$D"
+RC2=0; wait "$C" || RC2=$?; wait "$D" || RC2=$((RC2 + $?))
 t_end=$(date +%s)
 
 rc=0
-"$PY" - "$URL" "$L1" "$L2" "$A" "$B" <<'PYEOF' || rc=$?
+"$PY" - "$URL" "$L1" "$L2" "$A" "$B" "$RC1" "$RC2" <<'PYEOF' || rc=$?
 import sys, collections, optuna
 from optuna.trial import TrialState
 from imbal_nb.sweep import results_frame, get_storage
-url, l1, l2, A, B = sys.argv[1:]
+url, l1, l2, A, B, rc1, rc2 = sys.argv[1:]
 passed = failed = 0
 def check(ok, what):
     global passed, failed
@@ -89,6 +91,7 @@ df = results_frame(optuna.load_study(study_name='two', storage=st))
 check(len(ends) == N and set(ends.values()) == {1}, f"two workers: {N} cells each executed exactly once ({sum(ends.values())} executions)")
 check(len(df) == N and df[['dataset', 'method', 'fold', 'seed']].drop_duplicates().shape[0] == N, "two workers: one result row per cell")
 check(df.worker.nunique() == 2, f"two workers: both took cells ({df.worker.value_counts().tolist()})")
+check(rc1 == '0', f"two workers: both exited 0 (sum of exit codes {rc1})")
 # 2. kill / resume
 L = lines(l2); ends = collections.Counter(k for w, pid, k in L if w == 'end')
 starts = collections.Counter(k for w, pid, k in L if w == 'start')
@@ -102,6 +105,7 @@ check(sum(starts.values()) == N + 2, f"kill/resume: no finished cell re-ran ({su
 check(by[TrialState.COMPLETE] == N and by[TrialState.FAIL] == 2 and by[TrialState.RUNNING] == 0 and by[TrialState.WAITING] == 0,
       f"kill/resume: trial states {dict((k.name, v) for k, v in by.items())}")
 check(len(results_frame(s)) == N, "kill/resume: results table has one row per cell")
+check(rc2 == '0', f"kill/resume: both resume workers exited 0 (sum of exit codes {rc2})")
 print(f"{passed} passed, {failed} failed")
 sys.exit(failed > 0)
 PYEOF
