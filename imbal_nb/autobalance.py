@@ -54,7 +54,8 @@ def hypergradient(loss_tr:Tensor, # L_train(θ, α), a scalar with its graph
                   loss_val:Tensor, # L_val(θ[, α]), a scalar with its graph
                   params:list[Tensor], # θ
                   hparams:list[Tensor], # α
-                  *, K:int=5, eta:float=0.1, # Neumann terms and step
+                  *, K:int=5, # Neumann terms
+                  eta:float=0.1, # Neumann step
                  ) -> list[Tensor]:
     "IFT hypergradient $\\partial_\\alpha L_{val} - \\nabla^2_{\\alpha\\theta}L_{train}\\,H^{-1}\\nabla_\\theta L_{val}$ (Neumann inverse)."
     params, hparams = list(params), list(hparams)
@@ -253,11 +254,15 @@ class HyperStep(Callback):
     "α-step by the Neumann IFT hypergradient on a validation batch every `hyper_every` θ-steps from epoch `search_warmup` on."
     order = 1
     def __init__(self, step:CritStep, # the lower step (its `crit.hparams()` are α)
-                 X_val, y_val, g_val=None, # upper-level data
+                 X_val, # upper-level data
+                 y_val, # upper-level data
+                 g_val=None, # upper-level data
                  *, search_warmup:int=20, # epochs before the first α-step
-                 hyper_lr:float=0.05, hyper_every:int=1, # α's learning rate; θ-steps per α-step
+                 hyper_lr:float=0.05, # α's learning rate
+                 hyper_every:int=1, # θ-steps per α-step
                  hyper_optimizer:str='adam', # α's optimizer (with the spec's momentum / betas / weight decay and LR schedule)
-                 K:int=3, eta:float|None=None, # Neumann terms and step (None: 1/λ_max by 10 power iterations, once)
+                 K:int=3, # Neumann terms
+                 eta:float|None=None, # Neumann step (None: 1/λ_max by 10 power iterations, once)
                  upper:str='bal', lam:float=1.): # upper objective `upper_loss(kind=upper, lam=lam)`
         check_hp('search_warmup', search_warmup, lo=0, integer=True); check_hp('hyper_lr', hyper_lr, lo=0, open_lo=True)
         check_hp('hyper_every', hyper_every, lo=1, integer=True); check_hp('K', K, lo=0, integer=True)
@@ -293,7 +298,9 @@ class AlphaLog(Callback):
     "After each epoch: α's `values()` in `tr.hist['values']`; with data, the upper objective in `tr.hist['upper']` and the best α."
     order = 2
     def __init__(self, crit:Callable, # the searched loss (its `values()` and `hparams()`)
-                 X_val=None, y_val=None, g_val=None, # upper-level data (None: log α only)
+                 X_val=None, # upper-level data (None: log α only)
+                 y_val=None, # upper-level data (None: log α only)
+                 g_val=None, # upper-level data (None: log α only)
                  *, search_warmup:int=0, # best α is taken from epoch `search_warmup − 1` on
                  upper:str='bal', lam:float=1.): # upper objective `upper_loss(kind=upper, lam=lam)`
         self.crit, self.val, self.warmup, self.upper, self.lam = crit, (X_val, y_val, g_val), search_warmup, upper, lam
@@ -316,12 +323,18 @@ class AlphaLog(Callback):
 # %% ../nbs/13_autobalance.ipynb 67
 def bilevel_train(model:nn.Module, # trained in place
                   crit:Callable, # lower-level loss `crit(logits, y, g)`; α = `crit.hparams()` if it has them
-                  X, y, # lower-level (training) data
+                  X, # lower-level (training) inputs
+                  y, # lower-level (training) labels
                   *, spec:TrainSpec, # θ's protocol (optimizer, schedule, batches, epochs, selection by `score`)
                   g=None, # training group labels (n,) for group-sensitive losses
-                  X_val=None, y_val=None, g_val=None, # upper-level data; None: plain training with `crit`
+                  X_val=None, # upper-level data; None: plain training with `crit`
+                  y_val=None, # upper-level data; None: plain training with `crit`
+                  g_val=None, # upper-level data; None: plain training with `crit`
                   search_warmup:int=20, hyper_lr:float=0.05, hyper_every:int=1, hyper_optimizer:str='adam',
-                  K:int=3, eta:float|None=None, upper:str='bal', lam:float=1., # see `HyperStep`
+                  K:int=3, # see `HyperStep`
+                  eta:float|None=None, # see `HyperStep`
+                  upper:str='bal', # see `HyperStep`
+                  lam:float=1., # see `HyperStep`
                   transform:Callable|None=None, # batch augmentation (a `CritStep` option)
                   score:Callable|None=None, # `score(trainer) -> float` for `spec.select='best'`
                   seed:int=0) -> dict:
@@ -345,18 +358,25 @@ def _bacc_score(X_val, y_val):
 
 # %% ../nbs/13_autobalance.ipynb 76
 def autobalance_fit(model_fn:Callable, # `model_fn() -> nn.Module`, a fresh model (called twice, after `set_seed`)
-                    X, y, # the training part
-                    *, g=None, X_val=None, y_val=None, g_val=None, # groups; the validation part (selection; upper level when val='valid')
+                    X, # the training part
+                    y, # the training part
+                    *, g=None, # groups of the training part (group-sensitive losses)
+                    X_val=None, # groups; the validation part (selection; upper level when val='valid')
+                    y_val=None, # groups; the validation part (selection; upper level when val='valid')
+                    g_val=None, # groups; the validation part (selection; upper level when val='valid')
                     spec:TrainSpec, # the retrain protocol (`select='best'`: best validation balanced accuracy)
                     search_spec:TrainSpec|None=None, # the search protocol (default `spec`; its `select` is ignored)
                     val:str='valid', # upper-level data: 'valid' (the validation part) or 'split' (80/20 of X)
-                    design:str='dl_la', tau:float=1., cluster_size:int=1, augment:bool=False, # `AutoBalanceLoss`
+                    design:str='dl_la', # `AutoBalanceLoss`
+                    tau:float=1., # `AutoBalanceLoss`
+                    cluster_size:int=1, # `AutoBalanceLoss`
+                    augment:bool=False, # `AutoBalanceLoss`
                     search_warmup:int|None=None, # epochs before the first α-step (default a third of the search)
                     best_alpha:bool=True, # retrain with the α of the search epoch with the lowest upper objective (else the last α)
                     transform:Callable|None=None, seed:int=0,
                     **hyper, # `HyperStep` options: hyper_lr, hyper_every, hyper_optimizer, K, eta, upper, lam
                    ) -> AutoBalancePredictor:
-    "Algorithm 1 for any model: search α (warm-up, then α-steps), retrain from scratch with α*."
+    "Algorithm 1 for any model: search α (warm-up, then α-steps), retrain from scratch with the searched `α*`."
     _choice('val', val, ('valid', 'split'))
     if X_val is None and (val == 'valid' or spec.select == 'best'): raise ValueError("X_val, y_val are needed unless val='split' and spec.select != 'best'")
     y = np.asarray(y); C = int(max(y.max(), -1 if y_val is None else np.max(y_val))) + 1
@@ -433,7 +453,7 @@ AUTOBALANCE_CIFAR = Preset('autobalance_cifar10_lt', 'autobalance',
 # %% ../nbs/13_autobalance.ipynb 86
 @register_method('autobalance', *AB_HPS, spec=AUTOBALANCE_DIGITS.spec, title='AutoBalance', smoke=dict(epochs=4, hidden=(8,)))
 def autobalance(split, spec, *, seed=0, groups=False, search_epochs=None, arch='mlp', hidden=(64,), dropout=0., **hp):
-    "AutoBalance (Algorithm 1): search α, retrain with α*, return the retrained model as an `AutoBalancePredictor`."
+    "AutoBalance (Algorithm 1): search α, retrain with the searched `α*`, return the retrained model as an `AutoBalancePredictor`."
     g, gv = (np.asarray(split.meta['g_tr']), np.asarray(split.meta['g_va'])) if groups else (None, None)
     return autobalance_fit(lambda: make_model(split, arch=arch, hidden=hidden, dropout=dropout), split.Xtr, split.ytr, g=g,
                            X_val=split.Xva, y_val=split.yva, g_val=gv, spec=spec, seed=seed,

@@ -141,7 +141,8 @@ def _balanced_index(y:Tensor, mask:Tensor, C:int, per:int, g:torch.Generator) ->
 # %% ../nbs/07_baselines.ipynb 27
 class StackAdam(torch.optim.Optimizer):
     "Adam with a learning-rate vector `(K,)`: entry k scales slice k (model k) of every stacked parameter."
-    def __init__(self, params, lr, # per-model learning rates, shape (K,)
+    def __init__(self, params, # per-model learning rates, shape (K,)
+                 lr, # per-model learning rates, shape (K,)
                  betas=(0.9, 0.999), eps:float=1e-8):
         super().__init__(params, dict(lr=torch.as_tensor(lr, dtype=torch.float32), betas=tuple(betas), eps=eps))
 
@@ -192,7 +193,9 @@ class StackStep(Step):
 class StackSelect(Callback):
     "Per-model best epoch of a stack by validation AP (ties: `spec.ties`); restores each model's best at the end."
     order = 10
-    def __init__(self, Xv:Tensor, yv:Tensor, mv:Tensor, # padded validation inputs (K, n, d), labels (K, n), mask (K, n)
+    def __init__(self, Xv:Tensor, # padded validation inputs (K, n, d), labels (K, n), mask (K, n)
+                 yv:Tensor, # padded validation inputs (K, n, d), labels (K, n), mask (K, n)
+                 mv:Tensor, # padded validation inputs (K, n, d), labels (K, n), mask (K, n)
                  *, restore:bool=True): # False: keep the last epoch (the best epochs are still recorded)
         self.Xv, self.yv, self.mv, self.restore = Xv, yv, mv, restore
     def before_fit(self, tr):
@@ -221,8 +224,10 @@ class StackSelect(Callback):
 KEEL_SPEC = MLP_SPEC.replace(device='cpu')   # tiny stacked MLPs: the CPU beats kernel launches, and keeps the committed numbers
 
 def fit_stack(stack:MLPStack, # K models, trained in place
-              Xs:list, ys:list, # K training sets (arrays (n_k, d), (n_k,)), binary labels
-              Xvs:list, yvs:list, # K validation sets; the best epoch by validation AP is kept per model
+              Xs:list, # K training sets (arrays (n_k, d), (n_k,)), binary labels
+              ys:list, # K training sets (arrays (n_k, d), (n_k,)), binary labels
+              Xvs:list, # K validation sets; the best epoch by validation AP is kept per model
+              yvs:list, # K validation sets; the best epoch by validation AP is kept per model
               *, spec:TrainSpec=KEEL_SPEC, # epochs, betas, ties, balanced (RS), select ('best' or 'last'), device, progress
               lr=None, # learning rate: float or K values (default `spec.lr`)
               loss_fn=None, # `f(logits (m, C), y (m,), reduction='none')`; default cross-entropy

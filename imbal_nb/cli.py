@@ -139,7 +139,8 @@ def plan(data:list[str], methods:list[str], *, folds:int=4, seeds:int=1, hp:dict
 # %% ../nbs/06_cli.ipynb 23
 def bench(data:list[str], # data specs, e.g. ['keel:yeast4', 'adult:ir=100', 'csv:my.csv']
           methods:list[str], # registered method names
-          *, folds:int=4, seeds:int=1, # CV folds per data set and seeds per fold
+          *, folds:int=4, # CV folds per data set
+          seeds:int=1, # seeds per fold
           hp:dict|None=None, # hyperparameters and TrainSpec knobs: {'all': {...}, 'method': {...}}
           preset:str|list[str]|None=None, # named protocol(s) (`imbal_nb.train.PRESETS`), each for its own method
           device:str='auto', # 'auto', 'cpu' or 'cuda', for every method

@@ -4,7 +4,7 @@
 
 # %% ../nbs/00_core.ipynb 2
 from __future__ import annotations
-import os, random, json, numbers
+import os, io, random, json, numbers
 from pathlib import Path
 import numpy as np
 import pandas as pd
@@ -12,8 +12,10 @@ import torch
 from tqdm.auto import tqdm
 
 # %% auto 0
-__all__ = ['set_seed', 'get_device', 'init_threads', 'full_run', 'check_Xy', 'check_hp', 'class_counts', 'imbalance_ratio',
-           'progress', 'results_dir', 'save_results', 'load_results', 'md_table']
+__all__ = ['CLAIM_COLUMNS', 'VERDICTS', 'CLAIM_PAPERS', 'SMOKE_CAPTION', 'set_seed', 'get_device', 'init_threads', 'full_run',
+           'check_Xy', 'check_hp', 'class_counts', 'imbalance_ratio', 'progress', 'results_dir', 'save_results',
+           'load_results', 'md_table', 'mean_ci', 'matches', 'beats', 'at_most', 'at_least', 'claim', 'write_claims',
+           'verdict_counts', 'smoke_table']
 
 # %% ../nbs/00_core.ipynb 5
 def set_seed(seed:int, # any non-negative integer
@@ -79,8 +81,11 @@ def check_Xy(X, # features, shape (n, d)
 # %% ../nbs/00_core.ipynb 19
 def check_hp(name:str, # hyperparameter name used in the message
              value, # the value to check
-             *, lo=None, hi=None, # bounds (inclusive unless `open_lo`/`open_hi`)
-             open_lo:bool=False, open_hi:bool=False, integer:bool=False):
+             *, lo=None, # lower bound (inclusive unless `open_lo`; None: none)
+             hi=None, # upper bound (inclusive unless `open_hi`; None: none)
+             open_lo:bool=False, # exclude `lo` itself
+             open_hi:bool=False, # exclude `hi` itself
+             integer:bool=False): # require an integer
     "Return `value` if it is a finite number within bounds, else raise `ValueError` naming `name`."
     ok = isinstance(value, numbers.Integral) if integer else isinstance(value, numbers.Real)
     if not ok or isinstance(value, bool) or not np.isfinite(value):
@@ -144,3 +149,129 @@ def md_table(df:pd.DataFrame, # the table (its index is shown when named or not 
     fmt = lambda v: format(v, floatfmt) if isinstance(v, (float, np.floating)) and np.isfinite(v) else ('' if v is None or (isinstance(v, float) and np.isnan(v)) else str(v))
     rows = [[str(c) for c in df.columns], ['---']*len(df.columns)] + [[fmt(v) for v in r] for r in df.itertuples(index=False)]
     return '\n'.join('| ' + ' | '.join(r) + ' |' for r in rows)
+
+# %% ../nbs/00_core.ipynb 30
+CLAIM_COLUMNS = ['id', 'paper', 'where', 'claim', 'metric', 'paper_value', 'ours', 'ours_sd', 'n', 'ci_low', 'ci_high',
+                 'data', 'verdict', 'source', 'command', 'owner']
+VERDICTS = ('reproduced', 'partly', 'not reproduced', 'not testable here')
+
+def mean_ci(values, # per-run values (NaNs dropped)
+            level:float=.95, # confidence level of the t interval
+           ) -> dict:
+    "Mean, sd, n and the t confidence interval of `values` (NaN where n is too small)."
+    from scipy import stats
+    v = np.asarray(values, dtype=float).ravel(); v = v[np.isfinite(v)]; n = len(v)
+    m = float(v.mean()) if n else np.nan; sd = float(v.std(ddof=1)) if n > 1 else np.nan
+    h = float(stats.t.ppf(.5 + level/2, n - 1) * sd / np.sqrt(n)) if n > 1 else np.nan
+    return dict(ours=m, ours_sd=sd, n=n, ci_low=m - h, ci_high=m + h)
+
+# %% ../nbs/00_core.ipynb 33
+def _cap(v, s, min_n=3): return 'partly' if v == 'reproduced' and s['n'] < min_n else v
+
+def matches(paper_value:float, # the paper's number
+            tol:float, # how far from it still counts as reproduced
+            *, higher_better:bool|None=None): # True / False: being better than the paper by any amount also counts
+    "Verdict rule: ours reproduces the paper's level `paper_value` within `tol`."
+    def rule(s):
+        d = s['ours'] - paper_value
+        if higher_better is not None: d = min(d, 0) if higher_better else max(d, 0)
+        return _cap('reproduced' if abs(d) <= tol else 'partly' if abs(d) <= 2*tol else 'not reproduced', s)
+    return rule
+
+def beats(threshold:float=0., # the paired difference must exceed this
+          *, lower_better:bool=False): # True: the difference must be below `-threshold` (errors, costs)
+    "Verdict rule for a paired comparison: CI above the threshold → reproduced, mean only → partly."
+    def rule(s):
+        sg = -1 if lower_better else 1; lo = min(sg*s['ci_low'], sg*s['ci_high']); m = sg*s['ours']
+        return _cap('reproduced' if lo > threshold else 'partly' if m > threshold else 'not reproduced', s)
+    return rule
+
+def at_most(bound:float): # the largest value that meets the claim
+    "Verdict rule for a cost claim: the measured value is at most `bound`."
+    return lambda s: 'reproduced' if s['ours'] <= bound else 'not reproduced'
+
+def at_least(bound:float): # the smallest value that meets the claim
+    "Verdict rule for a speed-up claim: the measured value is at least `bound`."
+    return lambda s: 'reproduced' if s['ours'] >= bound else 'not reproduced'
+
+# %% ../nbs/00_core.ipynb 35
+def _paired(values):
+    "a − b of a pair of aligned runs (pandas objects aligned on their index: the seed / fold keys)."
+    if not (isinstance(values, (tuple, list)) and len(values) == 2): raise ValueError("diff=True needs values=(a, b), two aligned sets of runs")
+    a, b = values
+    if isinstance(a, pd.Series) and isinstance(b, pd.Series):
+        if set(a.index) != set(b.index): raise ValueError(f"paired runs need the same keys, got {sorted(map(str, set(a.index) ^ set(b.index)))[:5]} on one side only")
+        return (a - b.loc[a.index]).to_numpy(dtype=float)
+    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    if a.shape != b.shape: raise ValueError(f"paired runs need the same length, got {len(a)} and {len(b)}")
+    return a - b
+
+# %% ../nbs/00_core.ipynb 37
+def claim(id:str, # stable id, e.g. 'eg-t3-mean-ap-rs'
+          paper:str, # the paper's seed file name
+          where:str, # Table / Figure / section of the paper
+          claim:str, # one sentence; says whether the CI is of ours or of a paired difference
+          metric:str, # what is measured
+          paper_value, # the paper's number (or a short text when it has none)
+          values, # per-run values, or with `diff=True` a pair (a, b) of aligned runs (pandas: aligned on index)
+          data:str, # the paper's data, or the named stand-in
+          verdict, # one of `VERDICTS`, or a rule (`matches`, `beats`, `at_most`, ...) applied to the statistics
+          source:str, # the results file(s) the row is computed from, ';'-separated
+          command:str, # how to rerun it
+          diff:bool=False, # True: statistics of the paired differences a − b
+         ) -> dict:
+    "One claims-ledger row: the statistics of `values` and the verdict."
+    if not diff and isinstance(values, tuple): raise ValueError(f"claim {id!r}: a pair of runs needs diff=True")
+    s = mean_ci(_paired(values) if diff else values)
+    v = verdict(s) if callable(verdict) else verdict
+    if v not in VERDICTS: raise ValueError(f"verdict must be one of {VERDICTS}, got {v!r}")
+    if v != 'not testable here' and s['n'] == 0: raise ValueError(f"claim {id!r}: no runs, so the verdict can only be 'not testable here'")
+    return dict(id=id, paper=paper, where=where, claim=claim, metric=metric, paper_value=paper_value, **s,
+                data=data, verdict=v, source=source, command=command, owner='')
+
+# %% ../nbs/00_core.ipynb 41
+def write_claims(rows:list, # `claim` rows
+                 owner:str, # the notebook that owns them, e.g. '11_explicit_gradient'
+                 name:str='claims.csv', # file under `results/`
+                ) -> pd.DataFrame:
+    "Merge `rows` into `results/claims.csv` (by `id`), replacing `owner`'s previous rows; return the whole ledger."
+    new = pd.DataFrame(rows, columns=CLAIM_COLUMNS).assign(owner=owner)
+    if new.id.duplicated().any(): raise ValueError(f"duplicate claim ids: {sorted(set(new.id[new.id.duplicated()]))}")
+    bad = set(new.verdict) - set(VERDICTS)
+    if bad: raise ValueError(f"verdict must be one of {VERDICTS}, got {sorted(bad)}")
+    path = results_dir()/name; path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, 'a+', encoding='utf-8') as f:
+        try: import fcntl; fcntl.flock(f, fcntl.LOCK_EX)
+        except ImportError: pass
+        f.seek(0); text = f.read()
+        old = pd.read_csv(io.StringIO(text), dtype={'paper_value': str}) if text.strip() else pd.DataFrame(columns=CLAIM_COLUMNS)
+        clash = old[old.id.isin(new.id) & (old.owner != owner)]
+        if len(clash): raise ValueError(f"claim ids owned by another notebook: {dict(zip(clash.id, clash.owner))}")
+        out = pd.concat([old[old.owner != owner], new], ignore_index=True)[CLAIM_COLUMNS]
+        out = out.sort_values(['paper', 'owner'], kind='stable', ignore_index=True)
+        f.seek(0); f.truncate(); out.to_csv(f, index=False, float_format='%.6g')
+    return out
+
+# %% ../nbs/00_core.ipynb 45
+CLAIM_PAPERS = {'000_f153cc806cba3778.txt': 'Explicit-gradient augmentation (EG) and its sine toy',
+                '001_91d39c19ed297ea1.txt': 'Discriminative sample generation (DVAAN)',
+                '002_0576f8d0598dc514.txt': 'AutoBalance: optimized loss functions for imbalanced data',
+                '004_a6c632b4f4439fd0.txt': 'Loss-conditional training (LCT)'}
+
+def verdict_counts(df:pd.DataFrame, # the ledger (`load_results('claims.csv')`)
+                  ) -> pd.DataFrame:
+    "Claims per paper (rows, by title) and verdict (columns, in `VERDICTS` order), with the total."
+    t = pd.crosstab(df.paper.map(lambda p: CLAIM_PAPERS.get(p, p)), pd.Categorical(df.verdict, categories=VERDICTS), dropna=False)
+    t = t.reindex(columns=list(VERDICTS), fill_value=0); t.columns = list(VERDICTS)
+    t['claims'] = t.sum(axis=1); t.index.name = 'paper'
+    known = [p for p in CLAIM_PAPERS.values() if p in t.index]
+    return t.loc[known + [p for p in t.index if p not in known]]
+
+# %% ../nbs/00_core.ipynb 48
+SMOKE_CAPTION = 'CI-sized run, not a result'
+
+def smoke_table(df:pd.DataFrame, # the table of a tiny CI-sized run
+                note:str='', # what the full run is and where its results are
+               ):
+    "`df` styled with the caption 'CI-sized run, not a result' (and `note`), floats to 3 decimals."
+    return df.style.set_caption(SMOKE_CAPTION + (f': {note}' if note else '')).format(precision=3)

@@ -302,7 +302,7 @@ def lt_profile(n_max:int, # size of the largest (head) class
                n_classes:int, # C
                rho:float, # imbalance factor n_max / n_min
               ) -> np.ndarray:
-    "Exponential long-tailed class sizes n_i = round(n_max * rho**(-i / (C - 1)))."
+    "Exponential long-tailed class sizes `n_i = round(n_max * rho**(-i / (C - 1)))`."
     check_hp('rho', rho, lo=1); check_hp('n_classes', n_classes, lo=2, integer=True)
     n = np.round(n_max * rho ** (-np.arange(n_classes) / (n_classes - 1))).astype(np.int64)
     if n.min() < 1: raise ValueError(f"rho={rho} empties the tail class (n_max={n_max}): use rho <= {n_max}")

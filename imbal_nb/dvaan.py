@@ -189,10 +189,13 @@ def feature_loss(f_real:list[torch.Tensor], # Dis hidden features of x (targets;
 def _onehot(y): return F.one_hot(y, 2).float()
 
 def _dvaan_losses(nets:nn.ModuleDict, # `enc`, `dec`, `dis`
-                  xb:torch.Tensor, yb:torch.Tensor, # the mini-batch
+                  xb:torch.Tensor, # the mini-batch: inputs
+                  yb:torch.Tensor, # the mini-batch: labels
                   aug:torch.Tensor, # the augmented positives D⁺_aug, (m, d)
-                  *, mu:float, u:torch.Tensor, # prior offset and direction
-                  two:bool, cond:bool, # two-component prior; conditional Enc/Dec (CVAE-GAN)
+                  *, mu:float, # prior offset μ
+                  u:torch.Tensor, # prior direction u
+                  two:bool, # two-component prior
+                  cond:bool, # conditional Enc/Dec (CVAE-GAN)
                   rng:np.random.Generator, # draws the augmented positives joining the batch
                   n_total:int, # training-set size (sets the augmented share)
                  ) -> dict[str, torch.Tensor]:
@@ -231,7 +234,8 @@ def mu_step(mu:float, # current μ
 
 # %% ../nbs/12_dvaan.ipynb 39
 @torch.no_grad()
-def augment_batch(dec:nn.Module, dis:nn.Module, # trained decoder and discriminator
+def augment_batch(dec:nn.Module, # trained decoder
+                  dis:nn.Module, # trained discriminator
                   u:torch.Tensor, # prior direction, shape (k,)
                   n:int, # latent draws z ~ N(0, I)
                   *, cond:bool=False, # decoder takes a one-hot condition (CVAE-GAN)
@@ -282,9 +286,15 @@ LOSS_KEYS = ('ele', 'kl', 'fea', 'adv_d', 'adv_g')
 class DVAANStep(Step):
     "Algorithm 1 as a `Trainer` step: three per-network updates per batch; μ (eq. 10) and D⁺_aug move after each epoch."
     def __init__(self, variant:str='dvaan', # a key of `VARIANTS`
-                 *, lam1:float=_D['lam1'], lam2:float=_D['lam2'], # λ₁ on L_fea, λ₂ on Dec's L_adv
-                 mu0:float=_D['mu0'], gamma:float=_D['gamma'], mu_lr:float=_D['mu_lr'], mu_min:float=_D['mu_min'], # μ init and eq.-10 update
-                 aug_start:int|None=_D['aug_start'], aug_n:int|None=_D['aug_n'], aug_cap:float=_D['aug_cap'], # augmentation (see `DVAAN_HPS`)
+                 *, lam1:float=_D['lam1'], # λ₁ on L_fea
+                 lam2:float=_D['lam2'], # λ₂ on Dec's L_adv
+                 mu0:float=_D['mu0'], # μ init and eq.-10 update
+                 gamma:float=_D['gamma'], # μ init and eq.-10 update
+                 mu_lr:float=_D['mu_lr'], # μ init and eq.-10 update
+                 mu_min:float=_D['mu_min'], # μ init and eq.-10 update
+                 aug_start:int|None=_D['aug_start'], # augmentation (see `DVAAN_HPS`)
+                 aug_n:int|None=_D['aug_n'], # augmentation (see `DVAAN_HPS`)
+                 aug_cap:float=_D['aug_cap'], # augmentation (see `DVAAN_HPS`)
                 ):
         if variant not in VARIANTS: raise ValueError(f"variant must be one of {', '.join(VARIANTS)}, got {variant!r}")
         cfg = VARIANTS[variant]; self.variant, self.two, self.cond = variant, cfg['prior'] == 'two', cfg['cond']
@@ -355,10 +365,11 @@ def train_dvaan(X, # training inputs, shape (n, d) (images flattened)
                 y, # labels: 1 = minority/positive, 0 = majority
                 spec:TrainSpec|None=None, # the protocol (default `DVAAN_SPEC`); `spec_kw` change its fields
                 *, variant:str='dvaan', # a key of `VARIANTS`
-                X_val=None, y_val=None, # validation data: the epoch with the best Dis AUC is kept
+                X_val=None, # validation data: the epoch with the best Dis AUC is kept
+                y_val=None, # validation data: the epoch with the best Dis AUC is kept
                 image_shape=None, # (C, 28, 28) / (C, 32, 32): conv nets; None: MLPs
                 k:int=_D['k'], hidden=_D['hidden'], width:int=_D['width'], # nets (see `make_nets`)
-                lam1:float=_D['lam1'], lam2:float=_D['lam2'], # λ₁ on L_fea, λ₂ on Dec's L_adv
+                lam1:float=_D['lam1'], lam2:float=_D['lam2'], # λ₂ on Dec's L_adv
                 mu0:float=_D['mu0'], gamma:float=_D['gamma'], mu_lr:float=_D['mu_lr'], mu_min:float=_D['mu_min'], # μ init and eq.-10 update
                 aug_start:int|None=_D['aug_start'], aug_n:int|None=_D['aug_n'], aug_cap:float=_D['aug_cap'], # augmentation: first epoch (None: epochs // 4), draws per epoch (None: batch size), cap × n_pos
                 seed:int=0, # seeds the initialisation, batches and draws
@@ -409,7 +420,9 @@ def recon_mse(fit:DVAANFit, X, y=None) -> float:
     return float(((fit.dec(fit.enc(Xt, c)[0], c) - Xt)**2).mean())
 
 @torch.no_grad()
-def sample(fit:DVAANFit, n:int, *, component:int=0, # +1: N(μu, I); -1: N(−μu, I); 0: N(0, I)
+def sample(fit:DVAANFit, # a trained DVAAN (`train_dvaan`)
+           n:int, # number of samples
+           component:int=0, # +1: N(μu, I); -1: N(−μu, I); 0: N(0, I)
            seed:int=0) -> np.ndarray:
     "Decode n draws from one prior component, shape (n, d) (CVAE-GAN: conditioned on y = [component > 0])."
     g = torch.Generator().manual_seed(seed)
@@ -480,10 +493,13 @@ def reference_rows(splits:list, # `Split`s, run i with seed i
                               **binary_report(sp.yte, run_method(m, sp, seed=i, **kw)[:, 1]))
                          for i, sp in enumerate(splits) for m in methods])
 
-# %% ../nbs/12_dvaan.ipynb 105
-def binary_image_split(Xtr, ttr, # training-file images (n, H, W) or (n, C, H, W) and their class labels
-                       Xte, tte, # test-file images and labels
-                       *, pos:int, neg:int, # positive (minority) and negative class labels
+# %% ../nbs/12_dvaan.ipynb 107
+def binary_image_split(Xtr, # training-file images (n, H, W) or (n, C, H, W)
+                       ttr, # their class labels
+                       Xte, # test-file images
+                       tte, # their class labels
+                       *, pos:int, # positive (minority) class label
+                       neg:int, # negative (majority) class label
                        ir:float=5, # imbalance ratio n_neg / n_pos in train and valid
                        seed:int=0, val_frac:float=0.2, name:str='') -> Split:
     "Binary pos-vs-neg `Split` of an image data set, minority subsampled to `ir`; pixels / 255, flattened."

@@ -23,7 +23,8 @@ __all__ = ['EG_SPEC', 'EG_HPS', 'ADULT_SPEC', 'EG_ADULT', 'EG_KEEL', 'EG_KEEL_HO
 
 # %% ../nbs/11_explicit_gradient.ipynb 6
 def select_uncertain(model:nn.Module, # pretrained classifier C_θ0 giving (n, 2) logits
-                     X, y, # training data, binary labels (1 = minority)
+                     X, # training inputs
+                     y, # binary labels (1 = minority)
                      *, c:float=1., # keep minority samples with predicted P(y=1|x) ≤ c
                     ) -> np.ndarray:
     "Indices of minority training samples the pretrained model is unsure about (P(minority) ≤ c)."
@@ -48,8 +49,10 @@ def init_synthetic(model:nn.Module, X, y, *, c:float=1., # see `select_uncertain
 class EGStep(Step):
     "One EG batch: meta-gradient of the batch's share of Z, θ stepped on X₁ ∪ Z, Z ← Z − η₂ ∇_Z."
     def __init__(self, Z, # initial synthetic minority points (m, d), label 1
-                 X2, y2, # the meta (validation) set of the inner loss L(X₂; θ'(Z))
-                 *, lr_inner:float=1e-2, lr_z:float=10., # η₁, η₂
+                 X2, # inputs of the meta (validation) set of the inner loss L(X₂; θ'(Z))
+                 y2, # its labels
+                 *, lr_inner:float=1e-2, # η₁: the differentiable inner step on θ
+                 lr_z:float=10., # η₂: the step on Z
                  inner_steps:int=1, # k unrolled inner steps (k > 1 uses `unrolled_meta_grad`)
                  val_batch:int|None=None, # rows of X₂ drawn per batch (None: all)
                  keep_start:bool=True): # the starting model (epoch −1) is a candidate of select='best'
@@ -106,14 +109,19 @@ def after_epoch(self, tr):
 EG_SPEC = TrainSpec(epochs=100, lr=1e-3, ties='first')
 
 def eg_train(model:nn.Module, # classifier (typically pretrained) giving (n, 2) logits
-             Xtr, ytr, Xva, yva, # training and validation data, binary labels
+             Xtr, # training inputs
+             ytr, # training labels (binary)
+             Xva, # validation inputs
+             yva, # validation labels (binary)
              Z, # initial synthetic minority points, shape (m, d)
              spec:TrainSpec=EG_SPEC, # the EG phase: optimizer of θ, epochs, batch, selection, patience, device
              *, val_batch:int|None=None, # X₂ rows drawn per batch (None: all of the meta set)
-             lr_inner:float=1e-2, lr_z:float=10., # η₁, η₂
+             lr_inner:float=1e-2, # η₁: the differentiable inner step on θ
+             lr_z:float=10., # η₂: the step on Z
              inner_steps:int=1, # k unrolled inner steps
              holdout:float=0., # share of the validation set kept out of X₂ and used only for selection (0: paper)
-             seed:int=0, callbacks=(), # further trainer `Callback`s
+             seed:int=0, # seed of the trainer (initialisation, batches)
+             callbacks=(), # further trainer `Callback`s
             ) -> dict:
     "Alternate optimizer steps of θ on X₁ ∪ Z with meta-gradient steps of Z; the trainer keeps the best-on-validation model."
     check_hp('lr_inner', lr_inner, lo=0); check_hp('lr_z', lr_z, lo=0); check_hp('inner_steps', inner_steps, lo=1, integer=True)
@@ -134,12 +142,17 @@ def eg_train(model:nn.Module, # classifier (typically pretrained) giving (n, 2) 
 # %% ../nbs/11_explicit_gradient.ipynb 23
 def eg_fit(split, # a `Split` with binary labels
            spec:TrainSpec=EG_SPEC, # the EG phase
-           *, seed:int=0, arch:str='mlp', hidden=(64,), dropout:float=0., # the network (both phases)
+           *, seed:int=0, # seed of both phases
+           arch:str='mlp', # the network (both phases)
+           hidden=(64,), # the network (both phases)
+           dropout:float=0., # the network (both phases)
            pretrain:TrainSpec|None=None, # protocol of C_θ0 (None: `MLP_SPEC`, the CE baseline)
            pretrain_epochs:int|None=None, # override `pretrain.epochs`
-           c:float=1., multiplier:float=1., # seeding of Z (`init_synthetic`)
+           c:float=1., # seeding of Z (`init_synthetic`)
+           multiplier:float=1., # seeding of Z (`init_synthetic`)
            lr_inner:float=1e-2, lr_z:float=10., inner_steps:int=1, holdout:float=0., val_batch:int|None=None,
-           callbacks=(), pretrain_callbacks=(), # trainer `Callback`s of the EG and the pretraining phase
+           callbacks=(), # trainer `Callback`s of the EG and the pretraining phase
+           pretrain_callbacks=(), # trainer `Callback`s of the EG and the pretraining phase
           ) -> tuple[nn.Module, dict]:
     "Pretrain C_θ0, seed Z with its uncertain minority samples, run EG; return (model, history with the kept `Z`)."
     pre = MLP_SPEC if pretrain is None else pretrain

@@ -250,12 +250,14 @@ def lam_auc_score(val_lams:list[dict], # λ's whose validation AUCs are averaged
     return score
 
 def fit_lct(net:LCTNet, # network to train in place
-            X, y, # training data (n, ...) and labels (n,)
+            X, # training inputs (n, ...)
+            y, # labels (n,)
             *, loss:str='vs', # 'focal' or 'vs'
             spec:TrainSpec|None=None, # the protocol (default `LCT_CPU.spec`); `spec_kw` override its fields
             sam_rho:float=0., # > 0: sharpness-aware minimisation with this radius
             seed:int=0,
-            X_val=None, y_val=None, # binary validation data: epochs scored by mean validation AUC over `val_lams`
+            X_val=None, # binary validation inputs: epochs scored by mean validation AUC over `val_lams`
+            y_val=None, # validation labels
             val_lams:list|None=None, # λ's that score an epoch (default: `lambda_grid(loss, net.dists)`)
             **spec_kw) -> dict:
     "Loss-conditional training on the `Trainer`; the history has `loss`, `val` (per epoch) and `lam` (every λ drawn)."
@@ -325,7 +327,9 @@ def default_dists(loss:str, # 'focal' or 'vs'
 
 def train_lct(split, # a `Split` (vectors, or flattened images with `meta['image_shape']`)
               spec:TrainSpec|None=None, # the protocol (default `LCT_CPU.spec`); `spec_kw` override its fields
-              *, seed:int=0, loss:str='vs', dists:dict|None=None, # default `default_dists(loss)`
+              *, seed:int=0, # seed of the initialisation, λ draws and batches
+              loss:str='vs', # 'focal' or 'vs'
+              dists:dict|None=None, # default `default_dists(loss)`
               film:bool=True, arch:str='mlp', hidden=(64,), dropout:float=0., film_hidden=(128, 128),
               identity_init:bool=True, sam_rho:float=0.,
               **spec_kw) -> LCTNet:
@@ -425,7 +429,9 @@ def lct_task(name:str, # 'adult@IR' or '<keel name>@IR'
 
 # %% ../nbs/14_lct.ipynb 65
 def run_lct_experiment(task:str, # a name for `lct_task`, e.g. 'adult@100'
-                       *, seeds=(0, 1, 2), losses=('focal', 'vs'), save:str|None=None, # results file name
+                       *, seeds=(0, 1, 2), # seeds (each redraws the task's split)
+                       losses=('focal', 'vs'), # loss families
+                       save:str|None=None, # results file name
                        **kw) -> pd.DataFrame:
     "`grid_vs_lct` over `seeds` × `losses` on `lct_task(task, seed=s)`; optionally saved with `save_results`."
     out = []
@@ -467,7 +473,7 @@ def tuning_cost(df:pd.DataFrame, # rows of `grid_vs_lct` (needs methods 'fixed' 
                          auc_grid=fx[fx.selected].auc.iloc[0], auc_lct=lc[lc.selected].auc.iloc[0]))
     return pd.DataFrame(rows)
 
-# %% ../nbs/14_lct.ipynb 100
+# %% ../nbs/14_lct.ipynb 102
 def cifar_binary(dir, # CIFAR-10 python folder (see `read_cifar10`)
                  *, pos:int=1, # minority class (1 = automobile)
                  neg:int=9, # majority class (9 = truck)
@@ -486,7 +492,7 @@ def cifar_binary(dir, # CIFAR-10 python folder (see `read_cifar10`)
     return Split(f(Xa[tr]), ya[tr], f(Xa[va]), ya[va], f(Xb), yb, f'cifar10:{pos}v{neg}@{ir:g}',
                  dict(image_shape=(3, 32, 32), pos=pos, neg=neg, ir=ir, seed=seed))
 
-# %% ../nbs/14_lct.ipynb 103
+# %% ../nbs/14_lct.ipynb 105
 def cifar_lct_experiment(dir, *, pos:int=1, neg:int=9, ir:float=100, seeds=(0,), loss:str='vs',
                          preset:Preset|None=None, # default `LCT_CIFAR`
                          save:str|None=None, **spec_kw) -> pd.DataFrame:

@@ -226,7 +226,8 @@ class ParametricCE(nn.Module):
 
     @torch.no_grad()
     def init_vs(self, counts, # training samples per class
-                *, gamma:float=0., tau:float=1., # VS hyperparameters to start from (gamma=0: logit adjustment)
+                *, gamma:float=0., # VS hyperparameters to start from (gamma=0: logit adjustment)
+                tau:float=1., # VS hyperparameters to start from (gamma=0: logit adjustment)
                ):
         "Initialise `l`, `Delta` (all groups) so the loss equals `vs_loss(counts=counts, gamma, tau)`; `w` to 1."
         c = _class_vector('counts', counts, self.n_classes, self.l).double()

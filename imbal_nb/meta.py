@@ -47,10 +47,15 @@ def _prep(Z, yz, wrt_targets):
         yz = yz.detach().clone().requires_grad_(True)
     return Z, yz
 
-def unrolled_meta_grad(model:nn.Module, X1:Tensor, y1:Tensor, # real training batch
-                       Z:Tensor, yz:Tensor, # synthetic points and their targets
-                       X2:Tensor, y2:Tensor, # validation batch
-                       *, loss_fn:Callable, lr_inner:float, # η₁
+def unrolled_meta_grad(model:nn.Module, # the network θ (its parameters are not changed)
+                       X1:Tensor, # real training batch: inputs
+                       y1:Tensor, # real training batch: targets
+                       Z:Tensor, # synthetic points
+                       yz:Tensor, # targets of the synthetic points
+                       X2:Tensor, # validation batch: inputs
+                       y2:Tensor, # validation batch: targets
+                       *, loss_fn:Callable, # `loss_fn(outputs, targets)` -> scalar
+                       lr_inner:float, # η₁
                        steps:int=1, # k unrolled inner steps
                        wrt_targets:bool=False, # also differentiate w.r.t. `yz`
                       ) -> MetaGrad:
@@ -63,10 +68,15 @@ def unrolled_meta_grad(model:nn.Module, X1:Tensor, y1:Tensor, # real training ba
     return MetaGrad(g[0], g[1] if wrt_targets else None, None, val.item())
 
 # %% ../nbs/08_meta.ipynb 18
-def meta_grad(model:nn.Module, X1:Tensor, y1:Tensor, # real training batch
-              Z:Tensor, yz:Tensor, # synthetic points and their targets
-              X2:Tensor, y2:Tensor, # validation batch
-              *, loss_fn:Callable, lr_inner:float, # η₁
+def meta_grad(model:nn.Module, # the network θ (its parameters are not changed)
+              X1:Tensor, # real training batch: inputs
+              y1:Tensor, # real training batch: targets
+              Z:Tensor, # synthetic points
+              yz:Tensor, # targets of the synthetic points
+              X2:Tensor, # validation batch: inputs
+              y2:Tensor, # validation batch: targets
+              *, loss_fn:Callable, # `loss_fn(outputs, targets)` -> scalar
+              lr_inner:float, # η₁
               wrt_targets:bool=False, # also differentiate w.r.t. `yz`
              ) -> MetaGrad:
     "One-step meta-gradient ∇_Z L(X₂; θ − η₁∇θL(X₁ ∪ Z)) plus ∇θ L(X₁ ∪ Z) for the model's own step."

@@ -134,7 +134,7 @@ def balanced_error(y, # true labels (n,)
 def g_mean(y, # true labels (n,)
            yhat, # predicted labels (n,)
           ) -> float:
-    "Geometric mean of the per-class recalls (sqrt(TPR * TNR) for binary labels)."
+    "Geometric mean of the per-class recalls (`sqrt(TPR * TNR)` for binary labels)."
     e = per_class_error(y, yhat); rec = 1 - e[~np.isnan(e)]
     return float(np.prod(rec) ** (1 / len(rec)))
 

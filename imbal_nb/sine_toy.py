@@ -50,8 +50,11 @@ def grid_mse(model:nn.Module, task:SineTask) -> float:
     dev = next(model.parameters()).device
     with torch.no_grad(): return F.mse_loss(model(task.xgrid.to(dev)).cpu(), task.ygrid).item()
 
-def fit_sine_baseline(task:SineTask, spec:TrainSpec=SINE_SPEC, # the protocol (epochs = SGD steps, lr = η₁)
-                      *, hidden:int=10, seed:int=0) -> nn.Module:
+def fit_sine_baseline(task:SineTask, # the data (`sine_task`)
+                      spec:TrainSpec=SINE_SPEC, # the protocol (epochs = SGD steps, lr = η₁)
+                      *, hidden:int=10, # hidden units of the net
+                      seed:int=0, # seed of the initialisation
+                     ) -> nn.Module:
     "Train `sine_net` on train ∪ validation with MSE through the `Trainer` (the paper's baseline)."
     m = sine_net(hidden=hidden, seed=seed)
     fit(m, torch.cat([task.xtr, task.xva]), torch.cat([task.ytr, task.yva]), spec=spec, loss_fn=F.mse_loss, seed=seed)
@@ -60,9 +63,12 @@ def fit_sine_baseline(task:SineTask, spec:TrainSpec=SINE_SPEC, # the protocol (e
 # %% ../nbs/10_sine_toy.ipynb 12
 class SineMetaStep(Step):
     "Full-batch meta-step of the sine toy: move the synthetic points (and targets), step θ on train ∪ Z."
-    def __init__(self, Z:Tensor, t:Tensor, # synthetic inputs and targets, shape (m, 1)
-                 X2:Tensor, y2:Tensor, # validation points (the meta loss)
-                 *, lr_inner:float, lr_z:float=1., # η₁, η₂
+    def __init__(self, Z:Tensor, # synthetic inputs, shape (m, 1)
+                 t:Tensor, # their targets, shape (m, 1)
+                 X2:Tensor, # validation inputs (the meta loss)
+                 y2:Tensor, # validation targets
+                 *, lr_inner:float, # η₁: the inner step on θ
+                 lr_z:float=1., # η₂: the step on the synthetic points
                  learn_targets:bool=True, # False: only the synthetic inputs move
                  record_every:int=0): # record (epoch, Z, t, val_loss) every this many epochs (0: never)
         self.Z, self.t, self.X2, self.y2 = Z.clone(), t.clone(), X2, y2
@@ -83,12 +89,15 @@ class SineMetaStep(Step):
             self.traj.append((tr.epoch, self.Z.cpu().clone(), self.t.cpu().clone(), self.val_loss))
 
 # %% ../nbs/10_sine_toy.ipynb 14
-def meta_fit_sine(task:SineTask, spec:TrainSpec=SINE_SPEC, # the protocol (epochs = iterations, lr = η₁)
+def meta_fit_sine(task:SineTask, # the data (`sine_task`)
+                  spec:TrainSpec=SINE_SPEC, # the protocol (epochs = iterations, lr = η₁)
                   *, n_syn:int=20, # synthetic points
                   lr_z:float=1., # η₂
                   jitter:float=0.1, # std of the initial jitter around copied training points
                   learn_targets:bool=True, # False: only the synthetic inputs move
-                  hidden:int=10, seed:int=0, record_every:int=0, # 0: no trajectory
+                  hidden:int=10, # hidden units of the net
+                  seed:int=0, # seed of the initialisation and the jitter
+                  record_every:int=0, # 0: no trajectory
                  ) -> tuple[nn.Module, Tensor, Tensor, list]:
     "Algorithm 1 on the sine toy; returns (model, Z, targets, trajectory of (step, Z, t, val_loss))."
     check_hp('n_syn', n_syn, lo=1, integer=True); check_hp('lr_z', lr_z, lo=0); check_hp('jitter', jitter, lo=0)

@@ -185,8 +185,10 @@ def _gone(owner:str) -> bool:
     except (OSError, IndexError): return False
 
 def verdict(rec:dict|None, # a claim record (None: the cell was never claimed)
-            *, now:float, grace:float, # the time and the heartbeat age after which a worker counts as dead
-            retry_failed:bool=False, since:float=0., # claim cells that failed before `since`
+            *, now:float, # the time now
+            grace:float, # the heartbeat age after which a worker counts as dead
+            retry_failed:bool=False, # also hand out cells that failed (before `since`)
+            since:float=0., # claim cells that failed before `since`
            ) -> tuple[str, str]:
     "What a worker may do with a cell: ('claim'|'done'|'failed'|'wait', why)."
     if rec is None: return 'claim', 'new'
@@ -372,7 +374,8 @@ def work(sw:Sweep, # the open sweep
          cells:list[dict], # from `make_grid`
          objective:Callable|None=None, # cell -> dict of metrics (default `run_cell`)
          *, metric:str='ap', # metric stored as the trial's value
-         heartbeat:float=5., grace:float=30., # heartbeat interval and the age after which a worker counts as dead (s)
+         heartbeat:float=5., # heartbeat interval (s)
+         grace:float=30., # the heartbeat age after which a worker counts as dead (s)
          max_retry:int=2, # take-overs after dead workers before a cell is given up as failed
          max_trials:int|None=None, # stop after running this many cells (None: until the grid is done)
          wait:bool=True, # wait for cells running on other workers (they may die) instead of stopping

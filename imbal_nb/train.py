@@ -352,8 +352,10 @@ def score_start(self) -> float|None:
 
 # %% ../nbs/05_train.ipynb 48
 @patch_to(Trainer)
-def fit(self, X, y, # training inputs (n, ...) and labels (n,) (float targets: regression)
-        X_val=None, y_val=None, # validation data for selection / early stopping
+def fit(self, X, # training inputs (n, ...)
+        y, # labels (n,) (float targets: regression)
+        X_val=None, # validation inputs for selection / early stopping
+        y_val=None, # validation labels
        ) -> dict:
     "Train in place; restore the selected epoch; return the history."
     self._setup(X, y, X_val, y_val); s = self.spec; self.yn = self.y.cpu().numpy()
@@ -397,8 +399,10 @@ def _load(self, path):
 
 # %% ../nbs/05_train.ipynb 52
 def fit(model:nn.Module, # any module mapping X to (n, C) logits
-        X, y, # training inputs (n, ...) and labels (n,)
-        *, X_val=None, y_val=None, # validation data for selection / early stopping
+        X, # training inputs (n, ...)
+        y, # labels (n,)
+        *, X_val=None, # validation inputs for selection / early stopping
+        y_val=None, # validation labels
         spec:TrainSpec|None=None, # the protocol; keywords in `spec_kw` override its fields
         loss_fn:Callable|None=None, # `loss_fn(logits, y) -> scalar` for the default `SupervisedStep` (cross-entropy)
         step:Step|None=None, callbacks=(), score:Callable|None=None, seed:int=0,
@@ -560,7 +564,8 @@ def make_model(split, # `Split` (image tasks store flattened images and `meta['i
 def train_mlp(split, # a `Split`
               spec:TrainSpec=MLP_SPEC, # the protocol
               *, seed:int=0, loss_fn=None, step:Step|None=None, callbacks=(),
-              Xtr=None, ytr=None, # override the training data (e.g. resampled)
+              Xtr=None, # override the training inputs (e.g. resampled)
+              ytr=None, # and their labels
               arch:str='mlp', hidden=(64,), dropout:float=0.,
               model_fn:Callable|None=None, # `model_fn(model) -> nn.Module` adapting the network (e.g. another head)
              ) -> nn.Module:

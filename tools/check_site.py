@@ -14,9 +14,18 @@ Checks, each listed on failure (exit 1):
   link finds that id on the page;
 - outputs: where the processed notebook (`_proc/`) has plots (image/png outputs), the page shows at least as many
   PNG images; where it has `show_doc` output, the page has that many API entries (and their parameter tables).
+- tables: no Markdown pipe table left as text (a `| --- |` row in an output's `<pre>` or in the text: a Markdown
+  output the renderer did not read, e.g. `#| output: asis`); every `<table>` has the class `imbal-table` (the
+  site's table style, defined in styles.css, which the page links) and sits in a scroll box (`sd-table`);
+- images: every `<img>` has non-empty alt text;
+- navigation: every page ends with previous/next links (`nav.page-navigation`) to its neighbours in sidebar order;
+- search: the index (search.json, and site_libs/search-index.js that pages load so search works from file://)
+  has no raw TeX in titles, sections or snippets, and every page with a search box loads search-index.js;
+- claims: when `results/claims.csv` exists and the site has `17_claims.html`, every claim `id` of the CSV appears on
+  that page (skipped, with a note, when either is missing).
 Standard library only.
 
-Usage: python tools/check_site.py [SITE_DIR=_site] [--nbs nbs] [--proc _proc]
+Usage: python tools/check_site.py [SITE_DIR=_site] [--nbs nbs] [--proc _proc] [--results results]
 """
 import argparse, html, json, re, sys
 from pathlib import Path
@@ -35,6 +44,82 @@ ATTR = re.compile(r'\b(href|src)\s*=\s*"([^"]*)"', re.I)
 CSS_URL = re.compile(r'url\(\s*["\']?([^"\')]+)["\']?\s*\)')
 IDS = re.compile(r'\b(?:id|name)\s*=\s*"([^"]+)"')
 LINK_TAG = re.compile(r'<link\b[^>]*>', re.I)
+
+
+PIPE_ROW = re.compile(r'^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)+\|?\s*$', re.M)
+PRE = re.compile(r'<pre\b[^>]*>(.*?)</pre>', re.S)
+IMG = re.compile(r'<img\b[^>]*>', re.I)
+
+
+def pipe_tables(txt: str) -> list:
+    "Markdown pipe tables left as text: in an output's `<pre>`, or in the visible text (not in source code blocks)."
+    found = []
+    for m in re.finditer(r'<div class="cell-output[^"]*">\s*(<pre\b.*?</pre>)', txt, re.S):
+        body = html.unescape(re.sub(r'<[^>]+>', '', m.group(1)))
+        if PIPE_ROW.search(body): found.append(body.strip()[:80])
+    for ok, chunk in segments(txt):
+        if ok and PIPE_ROW.search(html.unescape(chunk)): found.append(html.unescape(chunk).strip()[:80])
+    return found
+
+
+def unstyled_tables(txt: str) -> list:
+    "Tables without the class `imbal-table`, or not in a scroll box (`<div class=\"sd-table ...\">` around them)."
+    bad = []
+    for m in re.finditer(r'<table\b[^>]*>', txt):
+        cls = re.search(r'\bclass="([^"]*)"', m.group(0))
+        before = re.findall(r'<div\b[^>]*>', txt[max(0, m.start() - 400):m.start()])
+        boxed = bool(before) and re.search(r'\bclass="[^"]*\bsd-table\b', before[-1]) and \
+            not re.search(r'</div>', txt[txt.rfind(before[-1], 0, m.start()):m.start()])
+        if not cls or 'imbal-table' not in cls.group(1).split(): bad.append(f'table without the class imbal-table: {m.group(0)[:80]}')
+        elif not boxed: bad.append(f'table not in a scroll box (div.sd-table): {m.group(0)[:80]}')
+    return bad
+
+
+def images_without_alt(txt: str) -> list:
+    return [m.group(0)[:80] for m in IMG.finditer(txt) if not re.search(r'\balt="[^"]*\S[^"]*"', m.group(0))]
+
+
+def page_nav(txt: str):
+    "(previous href, next href) of the page's `nav.page-navigation`, None where a side has no link; None without it."
+    m = re.search(r'<nav class="page-navigation">(.*?)</nav>', txt, re.S)
+    if not m: return None
+    side = lambda s: (lambda a: a.group(1) if a else None)(re.search(
+        r'<div class="nav-page nav-page-' + s + r'">\s*<a href="([^"]+)"', m.group(1)))
+    return side('previous'), side('next')
+
+
+def tex_in_text(s: str) -> bool:
+    "Raw TeX in a plain text (a search title, section or snippet)."
+    return '$$' in s or bool(re.search(r'\\\(|\\\[', s) or TEX_CMD.search(s) or find_math(html.escape(s, quote=False)))
+
+
+def search_problems(site: Path) -> list:
+    errs = []
+    f = site/'search.json'
+    if not f.exists(): return errs
+    try: entries = json.loads(f.read_text(encoding='utf-8'))
+    except Exception as e: return [f'search.json unreadable: {e}']
+    js = site/'site_libs'/'search-index.js'
+    if not js.exists(): errs.append('site_libs/search-index.js missing: search does not work from file://')
+    else:
+        t = js.read_text(encoding='utf-8')
+        try: entries += json.loads(t[t.index('=') + 1:].strip().rstrip(';'))
+        except Exception as e: errs.append(f'site_libs/search-index.js unreadable: {e}')
+    n = 0
+    for e in entries:
+        for k in ('title', 'section', 'text'):
+            v = e.get(k) or ''
+            if tex_in_text(v):
+                n += 1
+                if n <= 10: errs.append(f'search index: raw TeX in the {k} of {e.get("href")}: {v[:100]!r}')
+    if n > 10: errs.append(f'search index: {n - 10} more entries with raw TeX')
+    return errs
+
+
+def claim_ids(csv_path: Path) -> list:
+    import csv
+    with open(csv_path, newline='', encoding='utf-8') as f:
+        return [r['id'].strip() for r in csv.DictReader(f) if (r.get('id') or '').strip()]
 
 
 def nb_has_math(nb: Path) -> bool:
@@ -85,8 +170,9 @@ def sidebar_entries(txt: str):
             re.findall(r'<a href="([^"]*)"[^>]*class="sidebar-item-text[^"]*"[^>]*>(.*?)</a>', m.group(0), re.S)]
 
 
-def check(site: Path, nbs: Path, proc: Path | None) -> list:
+def check(site: Path, nbs: Path, proc: Path | None, results: Path | None = None, notes: list | None = None) -> list:
     errs = []
+    notes = [] if notes is None else notes
     site = site.resolve()
     if not site.is_dir(): return [f'{site} is not a folder: build it with bash tools/build_docs.sh']
     pages = sorted(site.rglob('*.html'))
@@ -129,6 +215,20 @@ def check(site: Path, nbs: Path, proc: Path | None) -> list:
         if nb_has_math(nbs/nb) and 'class="katex"' not in txt: errs.append(f'{h}: the notebook has maths, the page no KaTeX markup')
         if 'class="katex"' in txt and not any('katex.min.css' in t and not re.search(r'href="(https?:)?//', t) for t in LINK_TAG.findall(txt)):
             errs.append(f'{h}: KaTeX markup without the local katex.min.css')
+        # tables, images, previous/next
+        for t in pipe_tables(txt): errs.append(f'{h}: a Markdown pipe table shown as text: {t!r}')
+        for t in unstyled_tables(txt): errs.append(f'{h}: {t}')
+        if '<table' in txt and not re.search(r'<link\b[^>]*href="(?:\.\./)*styles\.css"', txt): errs.append(f'{h}: tables, but the page does not link styles.css')
+        for t in images_without_alt(txt): errs.append(f'{h}: image without alt text: {t!r}')
+        nav = page_nav(txt)
+        i = want_html.index(h)
+        exp = (want_html[i - 1] if i > 0 else None, want_html[i + 1] if i + 1 < len(want_html) else None)
+        if nav is None: errs.append(f'{h}: no previous/next links (nav.page-navigation)')
+        else:
+            got = tuple(str((p.parent/x).resolve().relative_to(site)) if x else None for x in nav)
+            if got != exp: errs.append(f'{h}: previous/next links go to {got}, expected {exp} (sidebar order)')
+        if 'smalldocs-search' in txt and (site/'search.json').exists() and 'site_libs/search-index.js' not in txt:
+            errs.append(f'{h}: has a search box but does not load site_libs/search-index.js (search fails from file://)')
         # outputs
         pnb = (proc/nb) if proc else None
         if pnb and pnb.exists():
@@ -138,6 +238,23 @@ def check(site: Path, nbs: Path, proc: Path | None) -> list:
             n_sd = len(re.findall(r'<div class="cell-output cell-output-display cell-output-markdown">\s*<hr\s*/?>', txt))
             if n_sd < sd: errs.append(f'{h}: {sd} show_doc output(s) in the notebook, {n_sd} on the page')
             if tab and txt.count('<table') < tab: errs.append(f'{h}: show_doc parameter tables missing')
+
+    css = site/'styles.css'
+    if not css.exists() or 'table.imbal-table' not in css.read_text(encoding='utf-8', errors='replace'):
+        errs.append('styles.css missing or without the table style (table.imbal-table)')
+    errs += search_problems(site)
+
+    # claims ledger
+    claims, cpage = (results/'claims.csv') if results else None, site/'17_claims.html'
+    if not claims or not claims.exists(): notes.append('claims check skipped: no results/claims.csv')
+    elif not cpage.exists(): notes.append('claims check skipped: the site has no 17_claims.html')
+    else:
+        ctext = html.unescape(re.sub(r'<[^>]+>', ' ', cpage.read_text(encoding='utf-8', errors='replace')))
+        ids = claim_ids(claims)
+        missing = [c for c in ids if not re.search(r'(?<![\w-])' + re.escape(c) + r'(?![\w-])', ctext)]
+        for c in missing[:20]: errs.append(f'17_claims.html: claim {c} of {claims.name} is not on the page')
+        if len(missing) > 20: errs.append(f'17_claims.html: {len(missing) - 20} more claims missing')
+        notes.append(f'claims: {len(ids) - len(missing)}/{len(ids)} ids of results/claims.csv on 17_claims.html')
 
     # offline and links, over every page and the site's CSS
     for p, (txt, _) in texts.items():
@@ -160,15 +277,18 @@ def main(argv=None):
     ap.add_argument('site', nargs='?', type=Path, default=ROOT/'_site')
     ap.add_argument('--nbs', type=Path, default=ROOT/'nbs')
     ap.add_argument('--proc', type=Path, default=ROOT/'_proc', help='processed notebooks, for the output checks')
+    ap.add_argument('--results', type=Path, default=ROOT/'results', help='results/ (for claims.csv)')
     a = ap.parse_args(argv)
     proc = a.proc if a.proc and a.proc.is_dir() else None
-    errs = check(a.site, a.nbs.resolve(), proc.resolve() if proc else None)
+    notes = []
+    errs = check(a.site, a.nbs.resolve(), proc.resolve() if proc else None, a.results, notes)
+    for n_ in notes: print('check_site: ' + n_)
     n = len(list(a.site.rglob('*.html'))) if a.site.is_dir() else 0
     if errs:
         print(f'check_site: {len(errs)} problem(s) in {a.site} ({n} pages):')
         for e in errs[:200]: print('  ' + e)
         return 1
-    print(f'check_site: OK, {n} pages in {a.site}: all notebooks have pages, maths typeset, offline, no broken links')
+    print(f'check_site: OK, {n} pages in {a.site}: all notebooks have pages, maths typeset, offline, no broken links, tables styled, images with alt, previous/next links, search TeX-free')
     return 0
 
 

@@ -2,7 +2,7 @@
 """Process the notebooks into `_proc/` for the docs site, executing them (run with `.venv/bin/python`).
 
 This does what `nbdev_proc_nbs` does (nbdev's own notebook processors: front matter, `show_doc`, hidden cells,
-doc links, ...) with four differences:
+doc links, ...) with five differences:
 
 1. It does not call `_ensure_quarto()`. The nbdev CLI does, and where Quarto is missing that downloads Quarto and
    then runs `pip install -e ".[dev]"` with whatever `pip` is first on PATH: an unpinned torch, i.e. a multi-GB
@@ -21,6 +21,8 @@ doc links, ...) with four differences:
 4. nbdev turns the first `# Title` / `> summary` cell into the page title and drops the cell, so anything else
    written in that cell (the `**Status:**` line of CONTRIBUTING.md) would vanish from the page: it is moved into
    a cell of its own first.
+5. `#| output: asis` cells (Quarto: what the cell prints is Markdown) get their printed output as a Markdown
+   output, which the renderer shows as Markdown (a pipe table becomes a table).
 
 Each processed notebook is cached (build/docs_cache) under a hash of the notebook, the package source,
 `results/`, settings.ini and this script, so a rebuild with nothing changed executes nothing.
@@ -82,6 +84,32 @@ def split_title_cell(js: dict) -> bool:
     return False
 
 
+ASIS = re.compile(r'^#\|\s*output:\s*asis\s*$', re.M)
+
+
+def mark_asis(js: dict) -> int:
+    "Mark the code cells with `#| output: asis` (Quarto: printed text is Markdown) in their metadata."
+    n = 0
+    for c in js['cells']:
+        if c['cell_type'] == 'code' and ASIS.search(''.join(c['source'])):
+            c.setdefault('metadata', {})['imbal_asis'] = True; n += 1
+    return n
+
+
+def asis_outputs(nb) -> None:
+    "Turn the printed output of `#| output: asis` cells into Markdown outputs (the renderer shows them as Markdown)."
+    for c in nb.cells:
+        md = c.get('metadata') or {}
+        if not md.pop('imbal_asis', False): continue
+        outs = []
+        for o in c.get('outputs') or []:
+            if o.get('output_type') == 'stream' and o.get('name') == 'stdout':
+                text = ''.join(o['text']) if isinstance(o['text'], list) else o['text']
+                outs.append({'output_type': 'display_data', 'metadata': {}, 'data': {'text/markdown': text}})
+            else: outs.append(o)
+        c['outputs'] = outs
+
+
 def process_one(src: Path, dst: Path, execute: bool):
     "Run nbdev's docs processors on one notebook; with `execute`, run all its (non-skipped) cells too."
     from execnb.nbio import dict2nb, write_nb
@@ -124,8 +152,10 @@ def process_one(src: Path, dst: Path, execute: bool):
     os.chdir(src.parent); sys.path.insert(0, str(src.parent))
     js = json.loads(src.read_text(encoding='utf-8'))
     split_title_cell(js)
+    mark_asis(js)
     nb = dict2nb(js); nb['path_'] = str(src)
     Procs()(nb)
+    asis_outputs(nb)
     write_nb(nb, dst)
     if errors:
         print('\n'.join(errors), file=sys.stderr); sys.exit(3)   # page written; some cells have no output
