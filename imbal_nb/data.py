@@ -15,7 +15,7 @@ from .core import check_Xy, check_hp, class_counts, imbalance_ratio
 __all__ = ['KEEL_22', 'ADULT_COLS', 'ADULT_CONT', 'ADULT_CAT', 'ADULT_URL', 'WATERBIRDS_CELLS', 'Split', 'stratified_split',
            'keel_names', 'load_keel', 'keel_cv_splits', 'read_adult', 'data_dir', 'adult_files', 'subsample_ir',
            'load_adult', 'digits_binary', 'lt_profile', 'digits_long_tailed', 'group_imbalanced', 'toy_2d', 'read_idx',
-           'read_cifar10', 'table_xy', 'load_csv', 'load_dataset', 'dataset_splits', 'split_specs']
+           'read_cifar10', 'table_xy', 'load_csv', 'register_source', 'load_dataset', 'dataset_splits', 'split_specs']
 
 # %% ../nbs/02_data.ipynb 5
 @dataclass
@@ -73,10 +73,10 @@ def _standardize(Xtr, *others):
     return (f(Xtr), *map(f, others)), (mu, sd, mask)
 
 # %% ../nbs/02_data.ipynb 12
-KEEL_22 = ['pima', 'yeast1', 'haberman', 'vehicle0', 'new-thyroid1', 'yeast3', 'vowel0',
-           'abalone9-18', 'glass2', 'glass4', 'glass5', 'yeast4', 'yeast5', 'yeast6', 'ecoli4',
-           'page-blocks-1-3_vs_4', 'shuttle-c2-vs-c4', 'abalone19', 'car-good', 'flare-F',
-           'winequality-red-4', 'kr-vs-k-zero_vs_eight']
+KEEL_22 = ['yeast-2_vs_4', 'yeast-0-5-6-7-9_vs_4', 'vowel0', 'glass-0-1-6_vs_2', 'glass2', 'shuttle-c0-vs-c4',
+           'yeast-1_vs_7', 'glass4', 'ecoli4', 'page-blocks-1-3_vs_4', 'abalone9-18', 'glass-0-1-6_vs_5',
+           'shuttle-c2-vs-c4', 'yeast-1-4-5-8_vs_7', 'glass5', 'yeast-2_vs_8', 'yeast4', 'yeast-1-2-8-9_vs_7',
+           'yeast5', 'ecoli-0-1-3-7_vs_2-6', 'yeast6', 'abalone19']
 
 def _one_hot(df:pd.DataFrame, prefix:str='') -> tuple[np.ndarray, list]:
     "Feature columns → float32 matrix: numeric columns as they are, the others one-hot (sorted values); the names."
@@ -125,17 +125,21 @@ def keel_cv_splits(X, # features (n, d)
                    y, # labels (n,) in 0..C-1 (binary: 1 = minority)
                    *, n_folds:int=4, # K: the test part of fold k is fold k
                    seed:int=0, # seeds the folds and the train/valid split
-                   val_frac:float=0.2, # share of the non-test part used for validation
+                   val_frac:float=0.25, # share of the non-test part used for validation
+                   test_frac:float|None=0.2, # test share (paper: 60/20/20); None: plain K-fold, test = 1/K
                    name:str='', # data set name stored in each Split
                   ) -> list[Split]:
-    "Stratified K-fold splits; the non-test part splits into train/valid; standardised on train."
+    "Stratified folds (60/20/20 by default); the non-test part splits into train/valid; standardised on train."
     from sklearn.model_selection import StratifiedKFold
     X, y = check_Xy(X, y)
     check_hp('n_folds', n_folds, lo=2, integer=True); check_hp('val_frac', val_frac, lo=0, hi=1, open_lo=True, open_hi=True)
+    n_parts = n_folds if test_frac is None else round(1 / check_hp('test_frac', test_frac, lo=0, hi=.5, open_lo=True))
+    if n_parts < n_folds: raise ValueError(f"test_frac={test_frac} gives {n_parts} disjoint test parts, fewer than n_folds={n_folds}")
     n_pos = int(class_counts(y).min())
-    if n_pos < n_folds or n_pos < 3: raise ValueError(f"{name or 'data'}: {n_pos} minority samples cannot fill {n_folds} folds with train/valid/test each")
+    if n_pos < n_parts or n_pos < 3: raise ValueError(f"{name or 'data'}: {n_pos} minority samples cannot fill {n_parts} folds with train/valid/test each")
     out = []; rng = np.random.default_rng(seed)
-    for k, (rest, te) in enumerate(StratifiedKFold(n_folds, shuffle=True, random_state=seed).split(X, y)):
+    parts = list(StratifiedKFold(n_parts, shuffle=True, random_state=seed).split(X, y))[:n_folds]
+    for k, (rest, te) in enumerate(parts):
         try: tr, va = stratified_split(y[rest], val_frac, rng, strict=True)
         except ValueError as e: raise ValueError(f"{name or 'data'} fold {k}: {e}") from None
         tr, va = rest[tr], rest[va]
@@ -421,11 +425,22 @@ def load_csv(path:str|Path, # a CSV file with a header row
     return table_xy(df, target, name=str(path))
 
 # %% ../nbs/02_data.ipynb 80
-_SOURCES = {'adult': (load_adult, {'ir': float, 'pca': int}), 'digits': (digits_binary, {'pos': int, 'neg': int, 'ir': float}),
-            'digits-lt': (digits_long_tailed, {'rho': float}), 'group': (group_imbalanced, {'n': int, 'd_noise': int}),
-            'toy2d': (toy_2d, {'ir': float, 'n': int})}
+_SOURCES = {'adult': (load_adult, {'ir': float, 'pca': int}, False), 'digits': (digits_binary, {'pos': int, 'neg': int, 'ir': float}, False),
+            'digits-lt': (digits_long_tailed, {'rho': float}, False), 'group': (group_imbalanced, {'n': int, 'd_noise': int}, False),
+            'toy2d': (toy_2d, {'ir': float, 'n': int}, False)}
+
+def register_source(name:str, # the spec's prefix, e.g. 'mnist' for 'mnist:pos=5,neg=6,path=DIR'
+                    fn, # `fn(**keys, seed=) -> Split`, or with `folds=True` `fn(**keys, n_folds=, seed=) -> list[Split]`
+                    keys:dict, # allowed key → type (`int`, `float` or `str`)
+                    *, folds:bool=False, # `fn` builds all folds itself (K-fold sources)
+                   ):
+    "Make `load_dataset` (and so bench, sweep and the API) accept the spec `name:key=value,...`."
+    if not re.fullmatch(r'[a-z][a-z0-9-]*', name): raise ValueError(f"source names are lower-case words, got {name!r}")
+    if bad := {k: t for k, t in keys.items() if t not in (int, float, str)}: raise ValueError(f"key types must be int, float or str: {bad}")
+    _SOURCES[name] = (fn, dict(keys), folds)
 
 def _parse_value(key, s, typ):
+    if typ is str: return s
     if s.lower() == 'none' and key == 'pca': return None
     try: v = float(s)
     except ValueError: raise ValueError(f"{key}={s!r} is not a number") from None
@@ -456,12 +471,16 @@ def load_dataset(spec:str, # e.g. 'keel:yeast4', 'adult:ir=100', 'digits:pos=5,n
         return keel_cv_splits(*load_keel(args), n_folds=n_folds, seed=seed, name=spec)
     if src == 'csv': return _csv_splits(spec, args, n_folds, seed)
     if src not in _SOURCES: raise ValueError(f"unknown data source {src!r} in {spec!r}; known: {['keel', 'csv', *_SOURCES]}")
-    fn, keys = _SOURCES[src]; hp = {}
+    fn, keys, folds = _SOURCES[src]; hp = {}
     for kv in filter(None, args.split(',')):
         k, eq, v = kv.partition('=')
         k = k.strip()
         if not eq or k not in keys: raise ValueError(f"bad key {kv!r} for {src}; allowed keys: {list(keys)} (as key=value)")
         hp[k] = _parse_value(k, v.strip(), keys[k])
+    if folds:
+        out = fn(**hp, n_folds=n_folds, seed=seed)
+        for s in out: s.name = spec
+        return out
     out = []
     for k in range(n_folds):
         s = fn(**hp, seed=seed + k); s.name = spec; s.meta['fold'] = k; out.append(s)
