@@ -1,56 +1,41 @@
-#!/usr/bin/env python
-"""LCT speed benchmark (issue 3): FiLM step overhead and tuning cost; writes results/lct_speed.json.
+"""LCT speed, one process, interleaved: FiLM's step overhead (MLP [64], the CPU miniature's protocol) and the tuning
+cost of one LCT model + its λ sweep against the 16-model fixed grid. Writes results/lct_speed.json.
 
-Usage (from the repo root): OMP_NUM_THREADS=1 IMBAL_NB_QUIET=1 nice -n 10 .venv/bin/python bench/lct_speed.py [--quick]
-Targets: FiLM step time <= 1.15x the same network without FiLM; one LCT training + 16-point λ-grid inference
->= 10x cheaper than training the 16 fixed-λ models, at equal or better test AUC.
+    OMP_NUM_THREADS=1 python bench/lct_speed.py [--quick]
 """
-import argparse, os, platform, sys, time
-import numpy as np, pandas as pd, torch
-from imbal_nb.core import init_threads, save_results, load_results, results_dir
-from imbal_nb.data import Split, digits_binary
-from imbal_nb.lct import LCT_CPU, film_overhead, grid_vs_lct, lct_task, tuning_cost
+import argparse, json, os, platform, time
+import numpy as np
+from imbal_nb.core import init_threads, save_results
+from imbal_nb.lct import (LCT_CPU, keel_train_beta, film_overhead, train_lct, fixed_grid, lct_grid_dists, lambda_grid, predict_lct)
+from imbal_nb.metrics import roc_auc
 
-def fake_images(n, shape, seed=0):
-    "Random standardised images with a weak positive cue, as a flattened `Split` (timing only)."
-    r = np.random.default_rng(seed); d = int(np.prod(shape))
-    X = r.normal(size=(n, d)).astype(np.float32); y = (r.random(n) < .1).astype(np.int64); y[0] = 1; X[y == 1, :d//3] += .5
-    return Split(X, y, X[:50], y[:50], X[:50], y[:50], f'fake{shape}', dict(image_shape=shape))
+def choose(net, split, grid):
+    "Tuning by inference: the validation AUC at every λ of `grid`, the best λ."
+    return max(grid, key=lambda l: roc_auc(split.yva, predict_lct(net, split.Xva, l)[:, 1]))
 
-def main(quick=False):
-    init_threads(); t_start = time.time()
-    rep = 3 if quick else 7
-    adult = lct_task('adult@100', seed=0)
-    cases = [('mlp [64] (Adult, d=64)', adult, dict(arch='mlp', n_steps=20 if quick else 47, batch_size=128)),
-             ('mlp [512, 512] (Adult, d=64)', adult, dict(arch='mlp', hidden=(512, 512), n_steps=10 if quick else 47, batch_size=128)),
-             ('SmallCNN w32 (digits 1x8x8)', digits_binary(pos=3, neg=8, ir=1, seed=0), dict(arch='cnn', n_steps=2, batch_size=128)),
-             ('SmallCNN w32 (3x32x32)', fake_images(512, (3, 32, 32)), dict(arch='cnn', n_steps=2 if quick else 4, batch_size=128)),
-             ('ResNet-32 (3x32x32)', fake_images(256, (3, 32, 32)), dict(arch='resnet32', n_steps=1 if quick else 4, batch_size=64))]
-    ov = []
-    for name, sp, kw in cases:
-        r = film_overhead(sp, repeats=rep, **kw); r['case'] = name; ov.append(r)
-        print(f"{name:32s} plain {r['plain_step_s']*1e3:8.2f} ms  FiLM {r['film_step_s']*1e3:8.2f} ms  ratio {r['ratio']:.3f}", flush=True)
-    # tuning cost: a fresh fixed-grid + LCT run on Adult at beta=100 (seed 0), both losses, the notebook's protocol LCT_CPU
-    spec = LCT_CPU.spec.replace(epochs=3) if quick else LCT_CPU.spec
-    fresh = pd.concat([grid_vs_lct(adult, spec=spec, loss=l, seed=0, methods=('fixed', 'lct'), **LCT_CPU.hp)
-                       for l in ('vs', 'focal')], ignore_index=True)
-    tc = tuning_cost(fresh); print(tc.round(3).to_string(), flush=True)
-    # and over every committed experiment row (3 tasks x 2 losses x 3 seeds), when present
-    try:
-        res = pd.concat([load_results(f) for f in ('lct_grid_adult100.csv', 'lct_grid_pageblocks100.csv', 'lct_grid_pageblocks10.csv')])
-        tca = tuning_cost(res)
-        summ = tca.groupby(['dataset', 'loss']).agg(grid_s=('grid_s', 'mean'), lct_s=('lct_s', 'mean'), speedup=('speedup', 'mean'),
-                                                   auc_grid=('auc_grid', 'mean'), auc_lct=('auc_lct', 'mean')).reset_index()
-    except FileNotFoundError: tca, summ = pd.DataFrame(), pd.DataFrame()
-    out = dict(command='OMP_NUM_THREADS=1 IMBAL_NB_QUIET=1 nice -n 10 .venv/bin/python bench/lct_speed.py' + (' --quick' if quick else ''),
-               machine=f'{platform.processor() or platform.machine()}, {os.cpu_count()} cores, torch {torch.__version__}, '
-                       f'{torch.get_num_threads()} thread(s)', load_avg_at_start=os.getloadavg()[0], seconds=time.time() - t_start,
-               targets=dict(film_ratio_max=1.15, tuning_speedup_min=10.),
-               film_overhead=ov, tuning_cost_fresh=tc.to_dict('records'), tuning_cost_summary=summ.to_dict('records'))
-    out['seconds'] = time.time() - t_start
-    if not quick: print(save_results(out, 'lct_speed.json'))
-    return out
+def tuning(split, spec, loss='vs'):
+    "Seconds to tune: 16 fixed models (each trained + scored once on validation) vs one LCT model (trained + 20 λ scored), interleaved."
+    fixed, lct = [], []
+    for i, lam in enumerate(fixed_grid(loss)):
+        t0 = time.perf_counter(); net = train_lct(split, spec, loss=loss, dists=lam, film=False, seed=i)
+        choose(net, split, [lam]); fixed.append(time.perf_counter() - t0)
+        if i % 5 == 0:
+            d = lct_grid_dists(loss)[5]
+            t0 = time.perf_counter(); net = train_lct(split, spec, loss=loss, dists=d, seed=i)
+            choose(net, split, lambda_grid(loss, d)); lct.append(time.perf_counter() - t0)
+    return dict(loss=loss, grid_s=float(sum(fixed)), fixed_s=fixed, lct_s=lct, lct_median_s=float(np.median(lct)),
+                ratio=float(sum(fixed)/np.median(lct)), epochs=spec.epochs)
 
 if __name__ == '__main__':
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0]); ap.add_argument('--quick', action='store_true')
-    main(ap.parse_args().quick)
+    ap = argparse.ArgumentParser(); ap.add_argument('--quick', action='store_true'); a = ap.parse_args()
+    init_threads(); sp = keel_train_beta(seed=0); spec = LCT_CPU.spec
+    load0 = os.getloadavg()[0]; t0 = time.time()
+    ov = film_overhead(sp, epochs=2 if a.quick else 5, repeats=3 if a.quick else 9, hidden=(64,))
+    ov['case'] = 'MLP [64], page-blocks0 β=100, LCT_CPU (SGD, clip .5, batch 128)'
+    tc = tuning(sp, spec.replace(epochs=5, milestones=()) if a.quick else spec)
+    import torch, imbal_nb
+    out = dict(versions=dict(imbal_nb=imbal_nb.__version__, torch=torch.__version__), command='OMP_NUM_THREADS=1 python bench/lct_speed.py' + (' --quick' if a.quick else ''), machine=platform.processor() or platform.machine(),
+               threads=int(os.environ.get('OMP_NUM_THREADS', '1')), load_avg_start=load0, load_avg_end=os.getloadavg()[0],
+               wall_s=time.time() - t0, film_overhead=[ov], tuning_cost=[tc])
+    print(json.dumps(dict(film=ov, tuning={k: v for k, v in tc.items() if k not in ('fixed_s', 'lct_s')}), indent=1, default=str))
+    if not a.quick: save_results(out, 'lct_speed.json')

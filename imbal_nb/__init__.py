@@ -1,4 +1,5 @@
 __version__ = "0.1.0"
+from . import images  # registers the image data specs (mnist:, cifar10-lt:, images:, ...) with load_dataset
 
 # The scikit-learn estimators and samplers at the top level (`imbal_nb.EGClassifier`), imported on first use so
 # that `import imbal_nb` stays light.

@@ -4,7 +4,7 @@
 
 # %% ../nbs/13_autobalance.ipynb 2
 from __future__ import annotations
-import math, time, copy
+import math, time, copy, warnings
 from typing import Callable
 import numpy as np
 import torch
@@ -14,15 +14,17 @@ from fastcore.basics import patch_to
 from .core import set_seed, check_hp
 from .losses import ParametricCE
 from .data import stratified_split
-from .train import (TrainSpec, Trainer, Step, Callback, Preset, HP, num, one_of, flag, MLP_HPS, OPTIMIZERS, ModelPredictor,
-                            make_optimizer, lr_factor, make_model, predict_proba, register_method, _choice, _batched_logits)
+from .train import (TrainSpec, Trainer, Step, Callback, Preset, HP, num, one_of, flag, widths, MLP_HPS, OPTIMIZERS, ModelPredictor,
+                            make_optimizer, lr_factor, make_model, predict_proba, register_method, train_mlp, _choice, _batched_logits)
 from .metrics import balanced_accuracy
 
 # %% auto 0
-__all__ = ['DESIGNS', 'AB_HPS', 'AUTOBALANCE_DIGITS', 'AUTOBALANCE_CIFAR', 'hvp', 'neumann_ihvp', 'hypergradient',
-           'top_hessian_eig', 'frequency_dictionary', 'AutoBalanceLoss', 'cell_ce', 'upper_loss', 'sphere_augment',
-           'crit_loss', 'cell_counts', 'CritStep', 'HyperStep', 'AlphaLog', 'bilevel_train', 'AutoBalancePredictor',
-           'autobalance_fit', 'CropFlip', 'autobalance']
+__all__ = ['DESIGNS', 'INITS', 'AUGMENTS', 'VALS', 'AB_HPS', 'AUTOBALANCE_DIGITS', 'AUTOBALANCE_DIGITS_LEGACY',
+           'AUTOBALANCE_CIFAR', 'AUTOBALANCE_CIFAR100', 'AUTOBALANCE_GROUPS', 'hvp', 'neumann_ihvp', 'hypergradient',
+           'top_hessian_eig', 'frequency_dictionary', 'AutoBalanceLoss', 'cell_ce', 'ce_deo', 'upper_loss',
+           'ball_augment', 'worst_case_shift', 'crit_loss', 'cell_counts', 'CritStep', 'HyperStep', 'AlphaLog',
+           'bilevel_train', 'AutoBalancePredictor', 'autobalance_fit', 'CropFlip', 'autobalance', 'GroupDROStep',
+           'groupdro']
 
 # %% ../nbs/13_autobalance.ipynb 7
 def _nz(gs, like): return [torch.zeros_like(p) if g is None else g for g, p in zip(gs, like)]
@@ -91,37 +93,56 @@ def frequency_dictionary(counts, # samples per class (or per (group, class) cell
     return D
 
 # %% ../nbs/13_autobalance.ipynb 32
-DESIGNS = ('tau', 'l', 'delta', 'dl', 'dl_la', 'wdl')
+DESIGNS = ('tau', 'l', 'delta', 'dl', 'wdl', 'none', 'dl_la')
+INITS = ('wce', 'la', 'authors', 'ce')
+AUGMENTS = ('none', 'ball', 'worst')
 
 def _log_pi(counts): return torch.log(torch.tensor(np.maximum(counts, 0.5) / counts.sum(), dtype=torch.float32))
+def _bal_w(counts): return torch.tensor(counts.sum() / (counts.size*np.maximum(counts, 1)), dtype=torch.float32)
 
 class AutoBalanceLoss(nn.Module):
-    "Parametric CE whose per-(group, class) `w`, `l`, `Delta` (and augmentation radii) come from a small α."
+    "Parametric CE whose per-(group, class) `w`, `l`, logit scale (and augmentation radii) come from a small α."
     def __init__(self, counts, # samples per class `(C,)` or per (group, class) `(G, C)`
-                 *, design:str='dl_la', # one of `DESIGNS`
-                 tau:float=1., # LA temperature: init of 'tau'; the fixed offset τ log π of 'dl_la'
+                 *, design:str='dl', # one of `DESIGNS`
+                 init:str|None=None, # one of `INITS` (None: 'ce', or 'la' for design 'dl_la')
+                 tau:float=1., # LA temperature: init of 'tau'; the offset τ log π of init 'la'
                  cluster_size:int=1, # cells per frequency cluster of D_π
-                 augment:bool=False, # also learn a spherical-augmentation radius per cell
-                 eps_init:float=0.1, # its initial value (units of the standardised inputs)
+                 augment:str='none', # 'none', 'ball' (uniform ℓ2 ball, Lemma 2) or 'worst' (worst-case shift)
+                 aug_shared:bool=False, # one radius for every cell (MADA0) instead of one per cluster (PDA)
+                 eps_init:float=0.1, # initial radius (units of the standardised inputs)
+                 scale:str|None=None, # 'sigmoid' (σ(Δ), eq. 2.2) or 'twice' (2σ(Δ)); None: by `init`
                 ):
         super().__init__()
-        if design not in DESIGNS: raise ValueError(f"design must be one of {DESIGNS}, got {design!r}")
+        _choice('design', design, DESIGNS); _choice('augment', augment, AUGMENTS)
+        if design == 'dl_la': design, init = 'dl', 'la' if init is None else init
+        init = 'ce' if init is None else _choice('init', init, INITS)
+        scale = ('sigmoid' if init == 'authors' else 'twice') if scale is None else _choice('scale', scale, ('sigmoid', 'twice'))
         check_hp('tau', tau); check_hp('eps_init', eps_init, lo=0, open_lo=True)
         counts = np.asarray(counts, dtype=float); counts = counts[None] if counts.ndim == 1 else counts
         if counts.ndim != 2 or (counts < 0).any() or counts.sum() <= 0:
             raise ValueError(f"counts must be (C,) or (G, C), non-negative and not all zero, got shape {counts.shape}")
-        self.design, self.augment, self.tau0, (self.G, self.C) = design, augment, tau, counts.shape
+        self.design, self.init, self.scale, self.augment, self.tau0, (self.G, self.C) = design, init, scale, augment, tau, counts.shape
         self.pce = ParametricCE(self.C, n_groups=self.G)
         for p in self.pce.parameters(): p.requires_grad_(False)
         self.register_buffer('log_pi', _log_pi(counts))
         self.register_buffer('D', frequency_dictionary(counts, cluster_size=cluster_size))
         m = self.D.shape[1]; z = lambda: nn.Parameter(torch.zeros(m))
         self.tau = nn.Parameter(torch.tensor(float(tau))) if design == 'tau' else None
-        self.a_l = z() if design in ('l', 'dl', 'dl_la', 'wdl') else None
-        self.a_d = z() if design in ('delta', 'dl', 'dl_la', 'wdl') else None
+        self.a_l = z() if design in ('l', 'dl', 'wdl') else None
+        self.a_d = z() if design in ('delta', 'dl', 'wdl') else None
         self.a_w = z() if design == 'wdl' else None
-        self.register_buffer('l0', tau*self.log_pi if design == 'dl_la' else torch.zeros_like(self.log_pi))
-        self.a_e = nn.Parameter(torch.full((m,), math.log(eps_init))) if augment else None
+        self._set_init(counts)
+        self.register_buffer('D_e', torch.ones(counts.size, 1) if aug_shared else self.D.clone())
+        self.a_e = nn.Parameter(torch.full((self.D_e.shape[1],), math.log(eps_init))) if augment != 'none' else None
+
+@patch_to(AutoBalanceLoss)
+def _set_init(self, counts):
+    "(Re)compute the α₀ offsets w₀, l₀, Δ₀ from cell counts."
+    z = torch.zeros_like(self.log_pi); dev = self.log_pi.device
+    for name, v in (('w0', _bal_w(counts).to(dev) if self.init == 'wce' else torch.ones_like(z)),
+                    ('l0', self.tau0*self.log_pi if self.init == 'la' else z), ('d0', z + (1. if self.init == 'authors' else 0.))):
+        if hasattr(self, name) and name in self._buffers: getattr(self, name).copy_(v)
+        else: self.register_buffer(name, v)
 
 # %% ../nbs/13_autobalance.ipynb 34
 @patch_to(AutoBalanceLoss)
@@ -130,16 +151,20 @@ def hparams(self) -> list[Tensor]:
     return [p for n, p in self.named_parameters() if not n.startswith('pce.')]
 
 @patch_to(AutoBalanceLoss)
-def _cell(self, a): return (self.D @ a).view(self.G, self.C)
+def _cell(self, a, D=None): return ((self.D if D is None else D) @ a).view(self.G, self.C)
 
 @patch_to(AutoBalanceLoss)
 def values(self) -> dict:
-    "Current `w`, `l`, `Delta` (and `eps`) as `(G, C)` tensors; the scale applied to the logits is 2σ(Δ)."
-    one = torch.ones_like(self.log_pi)
+    "Current `w`, `l`, `scale` (the factor on the logits), `Delta` (ParametricCE's parameter) and `eps`, as `(G, C)` tensors."
+    c = getattr(self, '_cache', None)           # a frozen loss (the retrain) computes them once per device
+    if c is not None and c['l'].device == self.log_pi.device: return c
     l = self.tau*self.log_pi if self.tau is not None else self.l0 + (self._cell(self.a_l) if self.a_l is not None else 0)
-    out = dict(w=torch.exp(self._cell(self.a_w)) if self.a_w is not None else one, l=l*one,
-               Delta=self._cell(self.a_d) if self.a_d is not None else 0*one)
-    if self.augment: out['eps'] = torch.exp(self._cell(self.a_e))
+    d = self.d0 + (self._cell(self.a_d) if self.a_d is not None else 0)
+    s = torch.sigmoid(d) if self.scale == 'sigmoid' else 2*torch.sigmoid(d)
+    out = dict(w=self.w0*(torch.exp(self._cell(self.a_w)) if self.a_w is not None else 1), l=l + 0*self.l0, scale=s,
+               Delta=torch.log(s/(2 - s)) if self.scale == 'sigmoid' else d)   # ParametricCE applies 2σ(Delta) = s
+    if self.augment != 'none': out['eps'] = torch.exp(self._cell(self.a_e, self.D_e))
+    if getattr(self, 'frozen', False): self._cache = out = {k: v.detach() for k, v in out.items()}
     return out
 
 # %% ../nbs/13_autobalance.ipynb 36
@@ -154,17 +179,22 @@ def forward(self, logits:Tensor, # shape (n, C)
                                       (logits, y, None if self.G == 1 else g))
 
 @patch_to(AutoBalanceLoss)
-def freeze(self, counts=None, # new cell counts (e.g. the whole training set) for the log π terms
+def freeze(self, counts=None, # new cell counts (e.g. the whole training set) for the log π / weight terms
           ) -> AutoBalanceLoss:
-    "A copy with α fixed (no gradients), optionally with log π recomputed from `counts`."
+    "A copy with α fixed (no gradients), optionally with log π (and α₀'s offsets) recomputed from `counts`."
     new = copy.deepcopy(self)
     if counts is not None:
         c = np.asarray(counts, dtype=float); c = c[None] if c.ndim == 1 else c
         if c.shape != (self.G, self.C): raise ValueError(f"counts must have shape {(self.G, self.C)}, got {c.shape}")
-        new.log_pi.copy_(_log_pi(c))
-        if self.design == 'dl_la': new.l0.copy_(self.tau0*new.log_pi)
+        new.log_pi.copy_(_log_pi(c).to(new.log_pi.device)); new._set_init(c)
     for p in new.hparams(): p.requires_grad_(False)
+    new.frozen, new._cache = True, None
     return new
+
+@patch_to(AutoBalanceLoss)
+def alpha_vector(self) -> Tensor:
+    "α flattened (detached), for distances between iterates."
+    return torch.cat([p.detach().reshape(-1).cpu() for p in self.hparams()]) if self.hparams() else torch.zeros(0)
 
 # %% ../nbs/13_autobalance.ipynb 43
 def cell_ce(logits:Tensor, # shape (n, C)
@@ -179,51 +209,64 @@ def cell_ce(logits:Tensor, # shape (n, C)
     n = torch.bincount(idx, minlength=G*C).to(ce.dtype)
     return (s / n.clamp_min(1)).view(G, C), (n > 0).view(G, C)
 
+def ce_deo(logits:Tensor, y:Tensor, g:Tensor) -> Tensor:
+    "Eq. 4.1 with CE: Σ_y (max_g − min_g) of the cell-mean CE, over classes seen in ≥ 2 groups (pure gaps)."
+    m, ok = cell_ce(logits, y, g); both = ok.sum(0) >= 2
+    gap = m.masked_fill(~ok, -math.inf).amax(0) - m.masked_fill(~ok, math.inf).amin(0)
+    return gap[both].sum() if both.any() else 0*logits.sum()
+
 def upper_loss(logits:Tensor, y:Tensor, g:Tensor|None=None,
-               *, kind:str='bal', # 'bal': (1−λ)CE + λ CE_bal;  'deo': (1−λ)CE + λ CE_deo
+               *, kind:str='bal', # 'bal': (1−λ)CE + λ CE_bal;  'deo': λ CE + (1−λ) CE_deo (Table 3's reading)
                lam:float=1., # λ in [0, 1]
               ) -> Tensor:
     "The upper-level (validation) objective."
     if kind not in ('bal', 'deo'): raise ValueError(f"kind must be 'bal' or 'deo', got {kind!r}")
     check_hp('lam', lam, lo=0, hi=1); ce = F.cross_entropy(logits, y)
-    if kind == 'bal': m, ok = cell_ce(logits, y); part = m[ok].mean()
-    else:
-        m, ok = cell_ce(logits, y, g); both = ok.sum(0) >= 2
-        gap = m.masked_fill(~ok, -math.inf).amax(0) - m.masked_fill(~ok, math.inf).amin(0)
-        part = m[ok].mean() + gap[both].sum()
-    return (1 - lam)*ce + lam*part
+    if kind == 'bal': m, ok = cell_ce(logits, y); return (1 - lam)*ce + lam*m[ok].mean()
+    return lam*ce + (1 - lam)*ce_deo(logits, y, g)
 
 # %% ../nbs/13_autobalance.ipynb 48
-def sphere_augment(model:nn.Module, # any module giving (n, C) logits
-                   x:Tensor, # inputs (n, ...)
-                   y:Tensor, # labels (n,)
-                   eps:Tensor, # radius per sample (n,), differentiable
-                  ) -> Tensor:
-    "Move each x by its radius along the unit input direction that increases its CE most."
+def ball_augment(x:Tensor, # inputs (n, ...)
+                 eps:Tensor, # radius per sample (n,), differentiable
+                 *, generator:torch.Generator|None=None) -> Tensor:
+    "Lemma 2's spherical augmentation: $x + \\varepsilon u$ with $u$ uniform in the unit $\\ell_2$ ball (per sample)."
+    n, d = x.shape[0], int(np.prod(x.shape[1:]))
+    z = torch.randn(n, d, device=x.device, dtype=x.dtype, generator=generator)
+    r = torch.rand(n, 1, device=x.device, dtype=x.dtype, generator=generator) ** (1/d)
+    u = (r * z / z.norm(dim=1, keepdim=True).clamp_min(1e-12)).view_as(x)
+    return x + eps.view((-1,) + (1,)*(x.dim() - 1)) * u
+
+def worst_case_shift(model:nn.Module, # any module giving (n, C) logits
+                     x:Tensor, # inputs (n, ...)
+                     y:Tensor, # labels (n,)
+                     eps:Tensor, # radius per sample (n,), differentiable
+                    ) -> Tensor:
+    "Move each x by its radius along the unit input direction that increases its CE most (the first-order worst point of the ball)."
     x0 = x.detach().requires_grad_(True)
     with torch.enable_grad(): d, = torch.autograd.grad(F.cross_entropy(model(x0), y, reduction='sum'), x0)
     shape = (-1,) + (1,)*(x.dim() - 1)
     d = d / d.flatten(1).norm(dim=1).clamp_min(1e-12).view(shape)
     return x + eps.view(shape)*d.detach()
 
-# %% ../nbs/13_autobalance.ipynb 52
+# %% ../nbs/13_autobalance.ipynb 54
 def _long(a, device): return None if a is None else torch.as_tensor(np.asarray(a, dtype=np.int64), device=device)
 
 def crit_loss(crit:Callable, # `crit(logits, y, g)`, e.g. an `AutoBalanceLoss`
               model:nn.Module, x:Tensor, y:Tensor, g:Tensor|None=None) -> Tensor:
-    "Training loss of a batch, on spherically augmented inputs when `crit.augment`."
-    if getattr(crit, 'augment', False):
+    "Training loss of a batch, on augmented inputs when `crit.augment` is 'ball' (PDA) or 'worst'."
+    aug = getattr(crit, 'augment', 'none')
+    if aug != 'none':
         eps = crit.values()['eps'][torch.zeros_like(y) if g is None else g, y]
-        x = sphere_augment(model, x, y, eps)
+        x = ball_augment(x, eps) if aug == 'ball' else worst_case_shift(model, x, y, eps)
     return crit(model(x), y, g)
 
-# %% ../nbs/13_autobalance.ipynb 54
+# %% ../nbs/13_autobalance.ipynb 56
 def cell_counts(y, g=None, *, n_classes:int, n_groups:int=1) -> np.ndarray:
     "Samples per (group, class) cell, shape `(G, C)`."
     g = np.zeros_like(y) if g is None else np.asarray(g)
     return np.bincount(g*n_classes + np.asarray(y), minlength=n_groups*n_classes).reshape(n_groups, n_classes)
 
-# %% ../nbs/13_autobalance.ipynb 57
+# %% ../nbs/13_autobalance.ipynb 59
 class CritStep(Step):
     "Lower level: `crit_loss(crit, model, xb, yb, gb)` and `tr.backward`; groups follow `tr.batch`, `transform` augments the batch."
     def __init__(self, crit:Callable, # `crit(logits, y, g)`, e.g. an `AutoBalanceLoss`
@@ -245,55 +288,97 @@ class CritStep(Step):
         tr.backward(loss); tr.hist['n_train'] += 1; tr.hist['t_train'] += time.perf_counter() - t0
         return loss
 
-    def loss(self, tr) -> Tensor:
-        "The lower-level loss of the last batch at the current θ, with its graph (for the hypergradient)."
-        return crit_loss(self.crit, tr.model, self.xb, self.yb, self.gb)
+    def batch_loss(self, tr, idx) -> Tensor:
+        "The lower-level loss (with its graph) of the training samples `idx` (None: all) at the current θ."
+        if idx is None: x, y, g = tr.X, tr.y, self.g
+        else:
+            i = torch.as_tensor(idx, device=tr.device); x, y, g = tr.X[i], tr.y[i], None if self.g is None else self.g[i]
+        return crit_loss(self.crit, tr.model, x if self.transform is None else self.transform(x), y, g)
 
-# %% ../nbs/13_autobalance.ipynb 61
+# %% ../nbs/13_autobalance.ipynb 63
 class HyperStep(Callback):
-    "α-step by the Neumann IFT hypergradient on a validation batch every `hyper_every` θ-steps from epoch `search_warmup` on."
+    "α-step by the Neumann IFT hypergradient every `hyper_every` θ-steps from epoch `search_warmup` on (the authors' schedule by default)."
     order = 1
     def __init__(self, step:CritStep, # the lower step (its `crit.hparams()` are α)
                  X_val, # upper-level data
                  y_val, # upper-level data
                  g_val=None, # upper-level data
-                 *, search_warmup:int=20, # epochs before the first α-step
+                 *, search_warmup:int=120, # epochs before the first α-step
                  hyper_lr:float=0.05, # α's learning rate
-                 hyper_every:int=1, # θ-steps per α-step
-                 hyper_optimizer:str='adam', # α's optimizer (with the spec's momentum / betas / weight decay and LR schedule)
-                 K:int=3, # Neumann terms
-                 eta:float|None=None, # Neumann step (None: 1/λ_max by 10 power iterations, once)
+                 hyper_every:int=20, # θ-steps per α-step (counted over the whole run)
+                 hyper_batches:int=10, # training and validation batches averaged in one hypergradient
+                 hyper_optimizer:str='sgd', # α's optimizer
+                 hyper_momentum:float=0.9, # its momentum (SGD) or β₁ (Adam/AdamW)
+                 hyper_wd:float=1e-4, # its weight decay on α
+                 hyper_warmup:int=0, # epochs of linear α-LR warm-up after `search_warmup`
+                 hyper_coast:bool=True, # step α's optimizer with a zero gradient on the θ-steps in between (momentum, decay)
+                 K:int=5, # Neumann terms
+                 eta:float|None=1., # Neumann step (None: 1/λ_max by 10 power iterations, once)
                  upper:str='bal', lam:float=1.): # upper objective `upper_loss(kind=upper, lam=lam)`
         check_hp('search_warmup', search_warmup, lo=0, integer=True); check_hp('hyper_lr', hyper_lr, lo=0, open_lo=True)
-        check_hp('hyper_every', hyper_every, lo=1, integer=True); check_hp('K', K, lo=0, integer=True)
-        self.step, self.val, self.warmup, self.lr, self.every = step, (X_val, y_val, g_val), search_warmup, hyper_lr, hyper_every
-        self.optimizer, self.K, self.eta, self.upper, self.lam = hyper_optimizer, K, eta, upper, lam
+        check_hp('hyper_every', hyper_every, lo=1, integer=True); check_hp('hyper_batches', hyper_batches, lo=1, integer=True)
+        check_hp('K', K, lo=0, integer=True); check_hp('hyper_warmup', hyper_warmup, lo=0, integer=True)
+        self.step, self.val, self.warmup, self.lr, self.every, self.nb = step, (X_val, y_val, g_val), search_warmup, hyper_lr, hyper_every, hyper_batches
+        self.optimizer, self.mom, self.wd, self.hwarm, self.coast = _choice('hyper_optimizer', hyper_optimizer, OPTIMIZERS), hyper_momentum, hyper_wd, hyper_warmup, hyper_coast
+        self.K, self.eta, self.upper, self.lam = K, eta, upper, lam
 
     def before_fit(self, tr):
         X, y, g = self.val; self.Xv = torch.as_tensor(np.asarray(X, dtype=np.float32), device=tr.device)
         self.yv, self.gv = _long(y, tr.device), _long(g, tr.device)
         self.hp, self.params = self.step.crit.hparams(), [p for p in tr.model.parameters() if p.requires_grad]
-        self.opt = make_optimizer(self.hp, tr.spec.replace(optimizer=self.optimizer), lr=self.lr)
-        tr.hist.update(eta=self.eta, n_hyper=0, t_hyper=0.)
+        s = tr.spec.replace(optimizer=self.optimizer, nesterov=False, weight_decay=self.wd,
+                            **(dict(momentum=self.mom) if self.optimizer == 'sgd' else dict(betas=(self.mom, tr.spec.betas[1]))))
+        self.opt, self.started = make_optimizer(self.hp, s, lr=self.lr), False
+        self.bn = any(isinstance(m, nn.modules.batchnorm._BatchNorm) for m in tr.model.modules())
+        tr.hist.update(eta=self.eta, n_hyper=0, n_nonfinite=0, t_hyper=0., hyper_norm=[])
 
     def before_epoch(self, tr):
-        for g in self.opt.param_groups: g['lr'] = self.lr * lr_factor(tr.spec, tr.epoch)
-
-# %% ../nbs/13_autobalance.ipynb 63
-@patch_to(HyperStep)
-def after_step(self, tr):
-    "After θ's step: one α-step (Adam/SGD on the hypergradient) when due."
-    if tr.epoch < self.warmup or tr.iter % self.every: return
-    t0, h = time.perf_counter(), tr.hist; n = len(self.yv)
-    vi = torch.as_tensor(tr.rng.choice(n, min(tr.spec.batch_size or len(tr.y), n), replace=False), device=tr.device)
-    if h['eta'] is None: h['eta'] = 1. / max(top_hessian_eig(self.step.loss(tr), self.params, iters=10, seed=tr.seed), 1e-3)
-    lv = upper_loss(tr.model(self.Xv[vi]), self.yv[vi], None if self.gv is None else self.gv[vi], kind=self.upper, lam=self.lam)
-    hg = hypergradient(self.step.loss(tr), lv, self.params, self.hp, K=self.K, eta=h['eta'])
-    self.opt.zero_grad()
-    for a, d in zip(self.hp, hg): a.grad = d.detach()
-    self.opt.step(); h['t_hyper'] += time.perf_counter() - t0; h['n_hyper'] += 1
+        f = lr_factor(tr.spec.replace(warmup=0), tr.epoch)          # θ's decays; α has its own warm-up
+        if self.hwarm: f *= min(1., max(0., (tr.epoch - self.warmup + 1) / self.hwarm))
+        for g in self.opt.param_groups: g['lr'] = self.lr * f
 
 # %% ../nbs/13_autobalance.ipynb 65
+def _draws(rng, n, bs, k):
+    "k index arrays of size min(bs, n) (None: everything, when one batch holds it all)."
+    bs = min(bs or n, n)
+    return [None] if bs >= n else [rng.choice(n, bs, replace=False) for _ in range(k)]
+
+@patch_to(HyperStep)
+def _losses(self, tr):
+    "(mean training loss over `hyper_batches` fresh batches, mean upper loss over as many validation batches), with graphs."
+    bs = tr.spec.batch_size; tb, vb = _draws(tr.rng, len(tr.y), bs, self.nb), _draws(tr.rng, len(self.yv), bs or len(tr.y), self.nb)
+    if self.bn or tb[0] is None: lt = torch.stack([self.step.batch_loss(tr, i) for i in tb]).mean()
+    else: lt = self.step.batch_loss(tr, np.concatenate(tb))        # equal-size batches: the same mean, one forward
+    def up(i):
+        i = slice(None) if i is None else torch.as_tensor(i, device=tr.device)
+        return self.yv[i], (None if self.gv is None else self.gv[i])
+    if self.bn or vb[0] is None: lv = torch.stack([upper_loss(tr.model(self.Xv[slice(None) if i is None else torch.as_tensor(i, device=tr.device)]), *up(i),
+                                                            kind=self.upper, lam=self.lam) for i in vb]).mean()
+    else:
+        lg = tr.model(self.Xv[torch.as_tensor(np.concatenate(vb), device=tr.device)]); m = len(vb[0])
+        lv = torch.stack([upper_loss(lg[k*m:(k+1)*m], *up(i), kind=self.upper, lam=self.lam) for k, i in enumerate(vb)]).mean()
+    return lt, lv
+
+@patch_to(HyperStep)
+def after_step(self, tr):
+    "After θ's step: one α-step on the hypergradient when due; else (coasting) a zero-gradient step of α's optimizer."
+    if tr.epoch < self.warmup: return
+    t0, h = time.perf_counter(), tr.hist
+    if tr.iter % self.every == 0:
+        lt, lv = self._losses(tr)
+        if h['eta'] is None: h['eta'] = 1. / max(top_hessian_eig(lt, self.params, iters=10, seed=tr.seed), 1e-3)
+        hg = hypergradient(lt, lv, self.params, self.hp, K=self.K, eta=h['eta'])
+        nrm = float(torch.sqrt(sum((d.detach()**2).sum() for d in hg))); h['hyper_norm'].append(nrm)
+        if math.isfinite(nrm):       # a diverging Neumann series (η > 2/λ_max) is skipped and counted, not applied
+            for a, d in zip(self.hp, hg): a.grad = d.detach()
+            self.opt.step(); self.started = True; h['n_hyper'] += 1
+        else: h['n_nonfinite'] += 1
+    if self.coast and self.started:
+        for a in self.hp: a.grad = torch.zeros_like(a)
+        self.opt.step()
+    h['t_hyper'] += time.perf_counter() - t0
+
+# %% ../nbs/13_autobalance.ipynb 67
 class AlphaLog(Callback):
     "After each epoch: α's `values()` in `tr.hist['values']`; with data, the upper objective in `tr.hist['upper']` and the best α."
     order = 2
@@ -301,7 +386,7 @@ class AlphaLog(Callback):
                  X_val=None, # upper-level data (None: log α only)
                  y_val=None, # upper-level data (None: log α only)
                  g_val=None, # upper-level data (None: log α only)
-                 *, search_warmup:int=0, # best α is taken from epoch `search_warmup − 1` on
+                 *, search_warmup:int=0, # best α is taken from epoch `search_warmup − 1` on (α₀ included)
                  upper:str='bal', lam:float=1.): # upper objective `upper_loss(kind=upper, lam=lam)`
         self.crit, self.val, self.warmup, self.upper, self.lam = crit, (X_val, y_val, g_val), search_warmup, upper, lam
 
@@ -309,6 +394,7 @@ class AlphaLog(Callback):
         X, y, g = self.val; tr.hist.update(epoch=[], values=[], upper=[])
         self.Xv = None if X is None else torch.as_tensor(np.asarray(X, dtype=np.float32), device=tr.device)
         self.yv, self.gv = _long(y, tr.device), _long(g, tr.device)
+        if hasattr(self.crit, 'alpha_vector'): tr.hist['alpha0'] = self.crit.alpha_vector()
 
     def after_epoch(self, tr):
         h = tr.hist; h['epoch'].append(tr.epoch)
@@ -316,11 +402,13 @@ class AlphaLog(Callback):
             if hasattr(self.crit, 'values'): h['values'].append({k: v.detach().cpu().numpy().copy() for k, v in self.crit.values().items()})
             if self.Xv is None: return
             tr.model.eval(); h['upper'].append(float(upper_loss(_batched_logits(tr.model, self.Xv), self.yv, self.gv, kind=self.upper, lam=self.lam)))
-        w = max(0, self.warmup - 1)           # best α so far, from the end of warm-up (α₀ included)
+        w = max(0, self.warmup - 1)
         if tr.epoch >= self.warmup - 1 and h['upper'][-1] <= min(h['upper'][w:]):
             h['best_hparams'], h['best_alpha_epoch'] = [a.detach().clone() for a in self.crit.hparams()], tr.epoch
 
-# %% ../nbs/13_autobalance.ipynb 67
+# %% ../nbs/13_autobalance.ipynb 69
+_HYPER = ('hyper_lr', 'hyper_every', 'hyper_batches', 'hyper_optimizer', 'hyper_momentum', 'hyper_wd', 'hyper_warmup', 'hyper_coast', 'K', 'eta', 'upper', 'lam')
+
 def bilevel_train(model:nn.Module, # trained in place
                   crit:Callable, # lower-level loss `crit(logits, y, g)`; α = `crit.hparams()` if it has them
                   X, # lower-level (training) inputs
@@ -330,75 +418,90 @@ def bilevel_train(model:nn.Module, # trained in place
                   X_val=None, # upper-level data; None: plain training with `crit`
                   y_val=None, # upper-level data; None: plain training with `crit`
                   g_val=None, # upper-level data; None: plain training with `crit`
-                  search_warmup:int=20, hyper_lr:float=0.05, hyper_every:int=1, hyper_optimizer:str='adam',
-                  K:int=3, # see `HyperStep`
-                  eta:float|None=None, # see `HyperStep`
-                  upper:str='bal', # see `HyperStep`
-                  lam:float=1., # see `HyperStep`
+                  search_warmup:int=120, # see `HyperStep`
                   transform:Callable|None=None, # batch augmentation (a `CritStep` option)
                   score:Callable|None=None, # `score(trainer) -> float` for `spec.select='best'`
-                  seed:int=0) -> dict:
+                  seed:int=0,
+                  callbacks=(), # further `Callback`s (e.g. a per-epoch error log)
+                  **hyper) -> dict: # `HyperStep` options (`_HYPER`)
     "Train θ on `crit` with the `Trainer` while `HyperStep` updates α on the upper objective; return the history."
+    if bad := set(hyper) - set(_HYPER): raise ValueError(f"unknown HyperStep options {sorted(bad)}; known: {_HYPER}")
     step = CritStep(crit, groups=g, transform=transform); cbs = []
     if X_val is not None and len(getattr(crit, 'hparams', list)()) > 0:
-        cbs = [HyperStep(step, X_val, y_val, g_val, search_warmup=search_warmup, hyper_lr=hyper_lr, hyper_every=hyper_every,
-                         hyper_optimizer=hyper_optimizer, K=K, eta=eta, upper=upper, lam=lam)]
-    cbs.append(AlphaLog(crit, X_val, y_val, g_val, search_warmup=search_warmup, upper=upper, lam=lam))
-    return Trainer(model, spec, step=step, callbacks=cbs, score=score, seed=seed).fit(X, y)
+        cbs = [HyperStep(step, X_val, y_val, g_val, search_warmup=search_warmup, **hyper)]
+    cbs.append(AlphaLog(crit, X_val, y_val, g_val, search_warmup=search_warmup, **{k: hyper[k] for k in ('upper', 'lam') if k in hyper}))
+    return Trainer(model, spec, step=step, callbacks=[*cbs, *callbacks], score=score, seed=seed).fit(X, y)
 
-# %% ../nbs/13_autobalance.ipynb 74
+# %% ../nbs/13_autobalance.ipynb 80
 class AutoBalancePredictor(ModelPredictor):
-    "The retrained model: `predict_proba(X)`; `.crit` is the frozen searched loss, `.info` the search and retrain histories."
+    "The retrained model: `predict_proba(X)`; `.crit` the frozen searched loss, `.info` the histories and which α was used."
     def __init__(self, model:nn.Module, crit:AutoBalanceLoss, info:dict): super().__init__(model); self.crit, self.info = crit, info
-    def __repr__(self): return f"AutoBalancePredictor({type(self.model).__name__}, design={self.crit.design!r})"
+    def __repr__(self): return f"AutoBalancePredictor({type(self.model).__name__}, design={self.crit.design!r}, init={self.crit.init!r}, alpha={self.info.get('alpha')!r})"
 
 def _bacc_score(X_val, y_val):
     "`score(trainer)`: balanced accuracy of the model on `(X_val, y_val)` (ties: the earliest epoch)."
     y_val = np.asarray(y_val); return lambda tr: balanced_accuracy(y_val, predict_proba(tr.model, X_val).argmax(1))
 
-# %% ../nbs/13_autobalance.ipynb 76
+# %% ../nbs/13_autobalance.ipynb 82
+VALS = ('split', 'valid', 'given')
+
+def _with(spec, epochs=None, milestones=None):
+    kw = {} if epochs is None else dict(epochs=epochs, warmup=min(spec.warmup, epochs - 1))
+    return spec.replace(**kw, **({} if milestones is None else dict(milestones=tuple(milestones))))
+
 def autobalance_fit(model_fn:Callable, # `model_fn() -> nn.Module`, a fresh model (called twice, after `set_seed`)
                     X, # the training part
                     y, # the training part
                     *, g=None, # groups of the training part (group-sensitive losses)
-                    X_val=None, # groups; the validation part (selection; upper level when val='valid')
-                    y_val=None, # groups; the validation part (selection; upper level when val='valid')
-                    g_val=None, # groups; the validation part (selection; upper level when val='valid')
-                    spec:TrainSpec, # the retrain protocol (`select='best'`: best validation balanced accuracy)
-                    search_spec:TrainSpec|None=None, # the search protocol (default `spec`; its `select` is ignored)
-                    val:str='valid', # upper-level data: 'valid' (the validation part) or 'split' (80/20 of X)
-                    design:str='dl_la', # `AutoBalanceLoss`
-                    tau:float=1., # `AutoBalanceLoss`
-                    cluster_size:int=1, # `AutoBalanceLoss`
-                    augment:bool=False, # `AutoBalanceLoss`
-                    search_warmup:int|None=None, # epochs before the first α-step (default a third of the search)
-                    best_alpha:bool=True, # retrain with the α of the search epoch with the lowest upper objective (else the last α)
+                    X_val=None, # the external validation part (upper level when val='valid'; retrain selection)
+                    y_val=None, # the external validation part
+                    g_val=None, # the external validation part
+                    spec:TrainSpec, # θ's protocol: the search's, and the retrain's unless `retrain_*` change it
+                    val:str='split', # upper-level data: 'split' (`val_frac` of X, the paper's), 'valid' (the validation part) or 'given' (see below)
+                    val_frac:float=0.2, # share of every (group, class) cell held out for the search (paper: 0.2; groups 0.5)
+                    design:str='dl', init:str|None='la', tau:float=1., cluster_size:int=1, # `AutoBalanceLoss`
+                    augment:str='none', aug_shared:bool=False, eps_init:float=0.1, # `AutoBalanceLoss`
+                    search_epochs:int|None=None, # search length (None: spec.epochs)
+                    search_milestones=None, # search LR milestones (None: spec.milestones)
+                    search_warmup:int|None=None, # epochs before the first α-step (None: 40 % of the search, the paper's 120/300)
+                    retrain_epochs:int|None=None, # retrain length (None: spec.epochs)
+                    retrain_milestones=None, # retrain LR milestones (None: spec.milestones)
+                    best_alpha:bool=False, # retrain with the α of the search epoch with the lowest upper objective (else the last α)
                     transform:Callable|None=None, seed:int=0,
-                    **hyper, # `HyperStep` options: hyper_lr, hyper_every, hyper_optimizer, K, eta, upper, lam
+                    **hyper, # `HyperStep` options (`_HYPER`)
                    ) -> AutoBalancePredictor:
-    "Algorithm 1 for any model: search α (warm-up, then α-steps), retrain from scratch with the searched `α*`."
-    _choice('val', val, ('valid', 'split'))
-    if X_val is None and (val == 'valid' or spec.select == 'best'): raise ValueError("X_val, y_val are needed unless val='split' and spec.select != 'best'")
+    "Algorithm 1 for any model: search α (warm-up, then α-steps), retrain from scratch with α* (the last α by default)."
+    _choice('val', val, VALS); check_hp('val_frac', val_frac, lo=0, hi=1, open_lo=True, open_hi=True)
+    if X_val is None and (val != 'split' or spec.select == 'best'): raise ValueError("X_val, y_val are needed unless val='split' and spec.select != 'best'")
     y = np.asarray(y); C = int(max(y.max(), -1 if y_val is None else np.max(y_val))) + 1
-    G = 1 if g is None else int(np.max(g)) + 1; sub = lambda a, i: None if a is None else a[i]
-    if val == 'split': tr, va = stratified_split(y, 0.2, seed, groups=g); Xs, ys, gs = X[va], y[va], sub(g, va)
-    else: tr = np.arange(len(y)); Xs, ys, gs = X_val, y_val, g_val
-    crit = AutoBalanceLoss(cell_counts(y[tr], sub(g, tr), n_classes=C, n_groups=G), design=design, tau=tau, cluster_size=cluster_size, augment=augment)
-    sspec = (search_spec or spec).replace(select='last'); w = sspec.epochs//3 if search_warmup is None else search_warmup
+    G = 1 if g is None else int(np.max(g)) + 1; sub = lambda a, i: None if a is None else np.asarray(a)[i]
+    if val == 'split': tr, va = stratified_split(y, val_frac, seed, groups=g); Xs, ys, gs = X[va], y[va], sub(g, va)
+    else: tr = np.arange(len(y)); Xs, ys, gs = X_val, y_val, g_val      # 'valid' and 'given'
+    crit = AutoBalanceLoss(cell_counts(y[tr], sub(g, tr), n_classes=C, n_groups=G), design=design, init=init, tau=tau,
+                           cluster_size=cluster_size, augment=augment, aug_shared=aug_shared, eps_init=eps_init)
+    sspec = _with(spec, search_epochs, search_milestones).replace(select='last')
+    w = round(0.4*sspec.epochs) if search_warmup is None else search_warmup
     if w >= sspec.epochs: raise ValueError(f"search_warmup ({w}) must be shorter than the search ({sspec.epochs} epochs)")
     set_seed(seed); model = model_fn()
     hist = bilevel_train(model, crit, X[tr], y[tr], spec=sspec, g=sub(g, tr), X_val=Xs, y_val=ys, g_val=gs, search_warmup=w,
                          transform=transform, seed=seed, **hyper)
+    a0, used, ep = hist.get('alpha0', crit.alpha_vector()), 'last', sspec.epochs - 1
     if best_alpha and 'best_hparams' in hist:
         with torch.no_grad():
             for a, b in zip(crit.hparams(), hist['best_hparams']): a.copy_(b)
+        used, ep = 'best', hist['best_alpha_epoch']
+    dist = float((crit.alpha_vector() - a0).norm()) if len(a0) else 0.
+    if used == 'best' and dist == 0.: warnings.warn(f"best_alpha returned α₀ (the initial loss, init={crit.init!r}): no search epoch had a lower validation objective than the end of warm-up")
+    if val == 'given':     # the split's validation part is S_V: retrain on S_T ∪ S_V (Algorithm 1 line 11)
+        X, y, g = np.concatenate([np.asarray(X), np.asarray(X_val)]), np.concatenate([y, np.asarray(y_val)]), None if g is None else np.concatenate([g, g_val])
     final = crit.freeze(cell_counts(y, g, n_classes=C, n_groups=G))
-    set_seed(seed); model = model_fn()
-    score = _bacc_score(X_val, y_val) if spec.select == 'best' else None
-    hist_re = bilevel_train(model, final, X, y, spec=spec, g=g, transform=transform, score=score, seed=seed)
-    return AutoBalancePredictor(model, final, dict(hist=hist, hist_retrain=hist_re))
+    set_seed(seed); model = model_fn(); rspec = _with(spec, retrain_epochs, retrain_milestones)
+    score = _bacc_score(X_val, y_val) if rspec.select == 'best' else None
+    hist_re = bilevel_train(model, final, X, y, spec=rspec, g=g, transform=transform, score=score, seed=seed)
+    return AutoBalancePredictor(model, final, dict(hist=hist, hist_retrain=hist_re, alpha=used, alpha_epoch=ep, alpha_dist=dist,
+                                                   n_hyper=hist.get('n_hyper', 0), n_nonfinite=hist.get('n_nonfinite', 0), val=val, n_search_val=len(ys)))
 
-# %% ../nbs/13_autobalance.ipynb 80
+# %% ../nbs/13_autobalance.ipynb 86
 class CropFlip:
     "Random crop (zero padding `pad`) and horizontal flip per image, on the batch's device; flattened rows are viewed as `shape`."
     def __init__(self, shape=(3, 32, 32), # (channels, H, W) of a flattened row
@@ -415,46 +518,104 @@ class CropFlip:
         return out.reshape(n, -1) if flat else out
     def __repr__(self): return f"CropFlip({self.shape}, pad={self.pad})"
 
-# %% ../nbs/13_autobalance.ipynb 82
-AB_HPS = (*MLP_HPS,
-    HP('design', 'dl_la', 'searched loss family, one of `DESIGNS`', one_of(*DESIGNS)),
-    HP('val', 'valid', "upper-level data: 'valid' (the split's validation part) or 'split' (80/20 of the training part, the paper's)", one_of('valid', 'split')),
-    HP('upper', 'bal', "upper objective: 'bal' ((1−λ)CE + λ CE_bal) or 'deo' ((1−λ)CE + λ CE_deo)", one_of('bal', 'deo')),
-    HP('lam', 1., 'λ of the upper objective', num(0, 1)),
-    HP('tau', 1., "LA temperature (init of 'tau', offset of 'dl_la')", num()),
-    HP('cluster_size', 1, 'cells per frequency cluster of D_π', num(1, integer=True)),
-    HP('augment', False, 'also learn a sphere-augmentation radius per cell', flag),
-    HP('search_epochs', None, 'search epochs (None: the spec’s epochs)', num(1, integer=True, none=True)),
-    HP('search_warmup', None, 'epochs before the first α-step (None: a third of the search)', num(0, integer=True, none=True)),
-    HP('hyper_lr', 0.05, "α's learning rate", num(0, open_lo=True)),
-    HP('hyper_every', 1, 'θ-steps per α-step', num(1, integer=True)),
-    HP('hyper_optimizer', 'adam', "α's optimizer (the spec's momentum / betas / weight decay / schedule)", one_of(*OPTIMIZERS)),
-    HP('K', 3, 'Neumann terms', num(0, integer=True)),
-    HP('eta', None, 'Neumann step (None: 1/λ_max by power iteration)', num(0, open_lo=True, none=True)),
-    HP('groups', False, "group-sensitive loss with groups from `split.meta['g_tr'|'g_va']`", flag),
-    HP('best_alpha', True, 'retrain with the α of the lowest upper objective (else the last α)', flag),
-    HP('transform', None, 'batch augmentation `transform(x) -> x` (e.g. `CropFlip`)', lambda n, v: v if v is None or callable(v) else _not_callable(n, v)))
-
+# %% ../nbs/13_autobalance.ipynb 88
+def _epochs_list(name, v): return None if v is None else (tuple() if len(v) == 0 else widths(name, v))
 def _not_callable(name, v): raise ValueError(f"{name} must be callable or None, got {type(v).__name__}")
 
-# %% ../nbs/13_autobalance.ipynb 84
-AUTOBALANCE_DIGITS = Preset('autobalance_digits_lt', 'autobalance', TrainSpec(epochs=150, optimizer='adam', lr=1e-2),
-    doc="This notebook's CPU protocol (digits-LT, MLP [64]): Adam 1e-2, full batch, 150 search + 150 retrain epochs, "
-        "α by Adam 0.05 after every θ-step from epoch 50, retrain keeps the best validation balanced accuracy")
-AUTOBALANCE_CIFAR = Preset('autobalance_cifar10_lt', 'autobalance',
-    TrainSpec(epochs=300, batch_size=128, optimizer='sgd', lr=0.1, momentum=0.9, weight_decay=1e-4,
-              schedule='multistep', milestones=(220, 260), lr_decay=0.1, warmup=5, select='last'),
-    hp=dict(arch='resnet32', design='dl_la', val='split', search_warmup=120, hyper_optimizer='sgd', hyper_lr=0.05,
-            hyper_every=30, transform=CropFlip((3, 32, 32), pad=4)),
-    doc="Paper §3 (CIFAR10-LT, ResNet-32): SGD 0.1, momentum 0.9, wd 1e-4, 300 epochs, ×0.1 at 220 and 260; α by SGD 0.05 "
-        "(same momentum, wd, decay) from epoch 120 on an 80/20 split; batch 128, 5 LR warm-up epochs and an α-step every 30 "
-        "iterations from the authors' config (configs/cifar10); last epoch evaluated")
+AB_HPS = (*MLP_HPS,
+    HP('design', 'dl', 'searched loss family, one of `DESIGNS`', one_of(*DESIGNS)),
+    HP('init', 'la', "α₀: 'wce' (balanced CE, Algorithm 1 line 1), 'la' (LA, Table 1's last row), 'authors' (CE, scale σ(1)), 'ce'", one_of(*INITS)),
+    HP('val', 'split', "upper-level data: 'split' (`val_frac` of the training part, the paper's), 'valid' (the split's validation part) or 'given' (the validation part is S_V: retrain on train + valid)", one_of(*VALS)),
+    HP('val_frac', 0.2, 'share of every cell held out for the search (paper: 0.2; groups: 0.5)', num(0, 1, open_lo=True, open_hi=True)),
+    HP('upper', 'bal', "upper objective: 'bal' ((1−λ)CE + λ CE_bal) or 'deo' (λ CE + (1−λ) CE_deo, Table 3's reading)", one_of('bal', 'deo')),
+    HP('lam', 1., "λ of the upper objective ('deo': the weight of CE)", num(0, 1)),
+    HP('tau', 1., "LA temperature (init of 'tau', offset of init 'la')", num()),
+    HP('cluster_size', 1, 'cells per frequency cluster of D_π', num(1, integer=True)),
+    HP('augment', 'none', "learned augmentation: 'none', 'ball' (PDA, Lemma 2's uniform ball) or 'worst' (worst-case shift)", one_of(*AUGMENTS)),
+    HP('aug_shared', False, 'one augmentation radius for all classes (MADA0) instead of one per cluster (PDA)', flag),
+    HP('eps_init', 0.1, 'initial augmentation radius', num(0, open_lo=True)),
+    HP('search_epochs', None, 'search epochs (None: the spec’s epochs)', num(1, integer=True, none=True)),
+    HP('search_milestones', None, 'search LR milestones (None: the spec’s)', _epochs_list),
+    HP('search_warmup', None, 'epochs before the first α-step (None: 40 % of the search, the paper’s 120/300)', num(0, integer=True, none=True)),
+    HP('retrain_epochs', None, 'retrain epochs (None: the spec’s epochs)', num(1, integer=True, none=True)),
+    HP('retrain_milestones', None, 'retrain LR milestones (None: the spec’s)', _epochs_list),
+    HP('hyper_lr', 0.05, "α's learning rate", num(0, open_lo=True)),
+    HP('hyper_every', 20, 'θ-steps per α-step', num(1, integer=True)),
+    HP('hyper_batches', 10, 'training and validation batches averaged in one hypergradient', num(1, integer=True)),
+    HP('hyper_optimizer', 'sgd', "α's optimizer", one_of(*OPTIMIZERS)),
+    HP('hyper_momentum', 0.9, "α's momentum (SGD) or β₁ (Adam)", num(0, 1, open_hi=True)),
+    HP('hyper_wd', 1e-4, "α's weight decay", num(0)),
+    HP('hyper_warmup', 0, "epochs of linear α-LR warm-up after the search starts", num(0, integer=True)),
+    HP('hyper_coast', True, "step α's optimizer with zero gradient between hypergradients (the authors' code)", flag),
+    HP('K', 5, 'Neumann terms', num(0, integer=True)),
+    HP('eta', 1., 'Neumann step (None: 1/λ_max by power iteration)', num(0, open_lo=True, none=True)),
+    HP('groups', False, "group-sensitive loss with groups from `split.meta['g_tr'|'g_va']`", flag),
+    HP('best_alpha', False, 'retrain with the α of the lowest validation objective (warns when that is α₀) instead of the last α', flag),
+    HP('transform', None, 'batch augmentation `transform(x) -> x` (e.g. `CropFlip`)', lambda n, v: v if v is None or callable(v) else _not_callable(n, v)))
 
-# %% ../nbs/13_autobalance.ipynb 86
-@register_method('autobalance', *AB_HPS, spec=AUTOBALANCE_DIGITS.spec, title='AutoBalance', smoke=dict(epochs=4, hidden=(8,)))
-def autobalance(split, spec, *, seed=0, groups=False, search_epochs=None, arch='mlp', hidden=(64,), dropout=0., **hp):
-    "AutoBalance (Algorithm 1): search α, retrain with the searched `α*`, return the retrained model as an `AutoBalancePredictor`."
+# %% ../nbs/13_autobalance.ipynb 91
+_PAPER_SGD = dict(optimizer='sgd', lr=0.1, momentum=0.9, weight_decay=1e-4, schedule='multistep', lr_decay=0.1, select='last')
+_AUTHORS_RETRAIN = dict(retrain_epochs=200, retrain_milestones=(160, 180))
+AUTOBALANCE_DIGITS = Preset('autobalance_digits_lt', 'autobalance',
+    TrainSpec(epochs=300, batch_size=32, milestones=(220, 260), warmup=5, **_PAPER_SGD),
+    hp=dict(design='dl', init='la', val='split', **_AUTHORS_RETRAIN),
+    doc="The paper's §3 protocol on digits-LT with MLP [64]: SGD 0.1 (m 0.9, wd 1e-4), batch 32, 300 search epochs (×0.1 at "
+        "220, 260), α from epoch 120 on an 80/20 split by the authors' schedule, retrain 200 epochs (×0.1 at 160, 180) with the last α")
+AUTOBALANCE_DIGITS_LEGACY = Preset('autobalance_digits_lt_legacy', 'autobalance', TrainSpec(epochs=150, optimizer='adam', lr=1e-2),
+    hp=dict(design='dl', init='la', val='valid', search_warmup=50, hyper_lr=0.05, hyper_every=1, hyper_batches=1, hyper_optimizer='adam',
+            hyper_wd=0., hyper_coast=False, K=3, eta=None, best_alpha=True),
+    doc="This notebook's earlier schedule: Adam 1e-2 full batch, 150 + 150 epochs, α by Adam 0.05 after every θ-step from "
+        "epoch 50 on the balanced validation part, K=3, η=1/λmax, retrain with the best α, keep the best validation epoch")
+_CIFAR_SPEC = TrainSpec(epochs=300, batch_size=128, milestones=(220, 260), warmup=5, **_PAPER_SGD)
+AUTOBALANCE_CIFAR = Preset('autobalance_cifar10_lt', 'autobalance', _CIFAR_SPEC,
+    hp=dict(arch='resnet32', design='dl', init='la', val='given', search_warmup=120, hyper_lr=0.05, hyper_warmup=10,
+            transform=CropFlip((3, 32, 32), pad=4), **_AUTHORS_RETRAIN),
+    doc="Paper §3 (CIFAR10-LT, ResNet-32): SGD 0.1, m 0.9, wd 1e-4, batch 128, 300 epochs, ×0.1 at 220 and 260 (5 LR warm-up "
+        "epochs, authors); α (Δ&l, LA init) by SGD 0.05, m 0.9, wd 1e-4 from epoch 120 on the spec's 80/20 split (val='given'), every 20 iterations over "
+        "10+10 batches, η=1, K=5, 10 α warm-up epochs (authors); retrain 200 epochs ×0.1 at 160, 180 with the last α (authors)")
+AUTOBALANCE_CIFAR100 = Preset('autobalance_cifar100_lt', 'autobalance', _CIFAR_SPEC.replace(warmup=10),
+    hp={**AUTOBALANCE_CIFAR.hp, 'cluster_size': 10}, doc="As `autobalance_cifar10_lt` with clusters of 10 classes (paper §3) and 10 LR warm-up epochs (authors)")
+AUTOBALANCE_GROUPS = Preset('autobalance_groups', 'autobalance',
+    TrainSpec(epochs=150, batch_size=128, milestones=(110, 130), warmup=5, **_PAPER_SGD),
+    hp=dict(groups=True, design='wdl', init='la', val='split', val_frac=0.5, upper='deo', lam=0.1, search_warmup=45,
+            retrain_epochs=100, retrain_milestones=(80, 90)),
+    doc="Paper §4 on the synthetic group set, scaled 500 → 150 search epochs (warm-up 150 → 45): eq. 4.2's w, l, Δ per "
+        "(class, group), 50/50 split, upper 0.1·CE + 0.9·CE_deo")
+for _m in ('ce', 'la', 'ldam'):          # the baselines of each table under the same θ protocol
+    Preset(f'ab_cifar10_lt_{_m}', _m, _CIFAR_SPEC, hp=dict(arch='resnet32'), doc=f"AutoBalance Table 1 baseline {_m} (CIFAR10-LT protocol)")
+    Preset(f'ab_digits_lt_{_m}', _m, AUTOBALANCE_DIGITS.spec, doc=f"AutoBalance Table 1 baseline {_m} (digits-LT protocol)")
+
+# %% ../nbs/13_autobalance.ipynb 93
+@register_method('autobalance', *AB_HPS, spec=AUTOBALANCE_DIGITS.spec.replace(warmup=0), title='AutoBalance',
+                 smoke=dict(epochs=4, warmup=0, hidden=(8,), search_warmup=1, hyper_every=2, hyper_batches=2))
+def autobalance(split, spec, *, seed=0, groups=False, arch='mlp', hidden=(64,), dropout=0., **hp):
+    "AutoBalance (Algorithm 1): search α, retrain with α* (the last α by default), return the retrained model as an `AutoBalancePredictor`."
     g, gv = (np.asarray(split.meta['g_tr']), np.asarray(split.meta['g_va'])) if groups else (None, None)
     return autobalance_fit(lambda: make_model(split, arch=arch, hidden=hidden, dropout=dropout), split.Xtr, split.ytr, g=g,
-                           X_val=split.Xva, y_val=split.yva, g_val=gv, spec=spec, seed=seed,
-                           search_spec=None if search_epochs is None else spec.replace(epochs=search_epochs), **hp)
+                           X_val=split.Xva, y_val=split.yva, g_val=gv, spec=spec, seed=seed, **hp)
+
+# %% ../nbs/13_autobalance.ipynb 99
+class GroupDROStep(Step):
+    "Online GroupDRO: exponentiated-gradient weights `q` over cells, loss Σ_c q_c L_c."
+    def __init__(self, cells, # cell index of every training sample (n,)
+                 n_cells:int, *, eta_q:float=0.01): # q's step size
+        self.cells, self.n, self.eta_q, self.q = np.asarray(cells), n_cells, check_hp('eta_q', eta_q, lo=0), None
+    def before_fit(self, tr):
+        self.c = torch.as_tensor(self.cells, device=tr.device).long()
+        if self.q is None: self.q = torch.full((self.n,), 1/self.n, device=tr.device)
+    def __call__(self, tr, xb, yb):
+        c = self.c if tr.batch is None else self.c[torch.as_tensor(tr.batch, device=tr.device)]
+        with tr.autocast(): ce = F.cross_entropy(tr.model(xb), yb, reduction='none').float()
+        n = torch.bincount(c, minlength=self.n).float(); L = torch.zeros(self.n, device=ce.device).index_add(0, c, ce) / n.clamp_min(1)
+        with torch.no_grad(): q = self.q * torch.exp(self.eta_q * L.detach() * (n > 0)); self.q = q / q.sum()
+        loss = (self.q * L).sum(); tr.backward(loss); return loss
+    def state(self): return {'q': self.q.clone()}
+    def load_state(self, d): self.q = d['q'].clone() if 'q' in d else self.q
+
+@register_method('groupdro', *MLP_HPS, HP('eta_q', 0.01, "step size of the cell weights q", num(0)),
+                 spec=AUTOBALANCE_GROUPS.spec.replace(warmup=0), title='GroupDRO', smoke=dict(epochs=3, warmup=0))
+def groupdro(split, spec, *, seed=0, eta_q=0.01, **net):
+    "GroupDRO over (class, group) cells (`split.meta['g_tr']`), or over classes when the split has no groups."
+    C = split.n_classes; g = split.meta.get('g_tr') if isinstance(getattr(split, 'meta', None), dict) else None
+    cells, n = (np.asarray(g)*C + split.ytr, C*(int(np.max(g)) + 1)) if g is not None else (split.ytr, C)
+    return ModelPredictor(train_mlp(split, spec, seed=seed, step=GroupDROStep(cells, n, eta_q=eta_q), **net))

@@ -19,9 +19,10 @@ from .train import (MLP, TrainSpec, Trainer, Step, Callback, HP, num, MLP_HPS, M
 from .metrics import binary_report
 
 # %% auto 0
-__all__ = ['KEEL_SPEC', 'STACK_METHODS', 'GRID_HIDDENS', 'GRID_LRS', 'BASELINES_ADULT', 'focal_method', 'la_method', 'vs_method',
-           'CosineHead', 'ldam_method', 'MLPStack', 'stacked_average_precision', 'StackAdam', 'StackStep',
-           'StackSelect', 'fit_stack', 'keel_runs', 'select_configs', 'keel_baselines', 'adult_baselines']
+__all__ = ['KEEL_SPEC', 'STACK_METHODS', 'GRID_HIDDENS', 'GRID_LRS', 'TUNE_SPACES', 'BASELINES_ADULT', 'focal_method',
+           'la_method', 'vs_method', 'CosineHead', 'ldam_method', 'MLPStack', 'stacked_average_precision', 'StackAdam',
+           'StackStep', 'StackSelect', 'fit_stack', 'keel_runs', 'select_configs', 'keel_baselines', 'tune_space',
+           'tune_folds', 'adult_baselines']
 
 # %% ../nbs/07_baselines.ipynb 5
 _SMOKE = dict(epochs=3)
@@ -270,6 +271,22 @@ class _PerModelLoss:
         return torch.stack([f(zz[k], yy[k], reduction='none') for k, f in enumerate(self.losses)]).reshape(-1)
 
 # %% ../nbs/07_baselines.ipynb 46
+def _fit_arch(folds, method, hidden, lrs, spec, seed):
+    "One stack: the (fold, lr) models of `method` with hidden widths `hidden`; (history, test P(y=1) (K, n), configs, seconds)."
+    data = [_method_data(method, s, seed) for s in folds]
+    cfg = [(k, lr) for k in range(len(folds)) for lr in lrs]
+    set_seed(seed); init = MLP(folds[0].n_features, list(hidden), 2)
+    stack = MLPStack([copy.deepcopy(init) for _ in cfg])
+    loss_fn = None if data[0][2] is None else _PerModelLoss([data[k][2] for k, _ in cfg])
+    t0 = time.time()
+    h = fit_stack(stack, [data[k][0] for k, _ in cfg], [data[k][1] for k, _ in cfg], [folds[k].Xva for k, _ in cfg],
+                  [folds[k].yva for k, _ in cfg], lr=[lr for _, lr in cfg], loss_fn=loss_fn, seed=seed,
+                  spec=spec.replace(balanced=method == 'rs'))
+    dt = time.time() - t0
+    with torch.no_grad():
+        Xte, _ = _pad([folds[k].Xte for k, _ in cfg]); zt = stack(Xte.to(stack.W[0].device)).double().softmax(-1)[..., 1].cpu().numpy()
+    return h, zt, cfg, dt
+
 def keel_runs(splits:dict, # {data set name: list of `Split` (the folds)}
               *, methods=('ce', 'rs', 'smote', 'focal'), # any of `STACK_METHODS`
               hiddens=((64,),), # architectures (hidden widths) to try
@@ -284,18 +301,7 @@ def keel_runs(splits:dict, # {data set name: list of `Split` (the folds)}
     rows, jobs = [], [(n, m, h) for n in splits for m in methods for h in hiddens]
     for name, method, hidden in _progress(jobs, disable=not spec.progress, desc='keel'):
         folds = splits[name]
-        data = [_method_data(method, s, seed) for s in folds]
-        cfg = [(k, lr) for k in range(len(folds)) for lr in lrs]
-        set_seed(seed); init = MLP(folds[0].n_features, list(hidden), 2)
-        stack = MLPStack([copy.deepcopy(init) for _ in cfg])
-        loss_fn = None if data[0][2] is None else _PerModelLoss([data[k][2] for k, _ in cfg])
-        t0 = time.time()
-        h = fit_stack(stack, [data[k][0] for k, _ in cfg], [data[k][1] for k, _ in cfg], [folds[k].Xva for k, _ in cfg],
-                      [folds[k].yva for k, _ in cfg], lr=[lr for _, lr in cfg], loss_fn=loss_fn, seed=seed,
-                      spec=spec.replace(balanced=method == 'rs', progress=False))
-        dt = time.time() - t0
-        with torch.no_grad():
-            Xte, _ = _pad([folds[k].Xte for k, _ in cfg]); zt = stack(Xte.to(stack.W[0].device)).double().softmax(-1)[..., 1].cpu().numpy()
+        h, zt, cfg, dt = _fit_arch(folds, method, hidden, lrs, spec.replace(progress=False), seed)
         for j, (k, lr) in enumerate(cfg):
             rep = binary_report(folds[k].yte, zt[j, :len(folds[k].yte)])
             rows.append(dict(dataset=name, method=method, fold=k, seed=seed, hidden='-'.join(map(str, hidden)), lr=lr,
@@ -344,7 +350,86 @@ def keel_baselines(*, names=None, # KEEL sets (default: the paper's 22)
     if protocol != 'grid': return select_configs(runs).assign(protocol=protocol)
     return pd.concat([select_configs(runs, per=p).assign(protocol=f'grid/{p}') for p in ('fold', 'dataset')], ignore_index=True)
 
-# %% ../nbs/07_baselines.ipynb 72
+# %% ../nbs/07_baselines.ipynb 62
+TUNE_SPACES = {'paper': dict(hidden=GRID_HIDDENS, lr=GRID_LRS)}
+
+def tune_space(tune) -> dict:
+    "The search space `{'hidden': [tuple], 'lr': [float]}` of `tune`: a name in `TUNE_SPACES`, a dict or a JSON file."
+    if isinstance(tune, str) and tune in TUNE_SPACES: tune = TUNE_SPACES[tune]
+    elif isinstance(tune, str):
+        import json, pathlib
+        if not pathlib.Path(tune).is_file(): raise ValueError(f"tune must be one of {list(TUNE_SPACES)} or a JSON file, got {tune!r}")
+        try: tune = json.loads(pathlib.Path(tune).read_text())
+        except json.JSONDecodeError as e: raise ValueError(f"{tune}: not valid JSON ({e})") from None
+    if not isinstance(tune, dict) or set(tune) != {'hidden', 'lr'}: raise ValueError(f"a search space is an object with keys 'hidden' and 'lr', got {str(tune)[:80]}")
+    hid = [tuple(int(w) for w in ([h] if isinstance(h, int) else h)) for h in tune['hidden']]
+    lrs = [float(v) for v in tune['lr']]
+    if not hid or not lrs or any(not h or min(h) < 1 for h in hid) or min(lrs) <= 0: raise ValueError("the space needs ≥ 1 architecture of positive widths and ≥ 1 positive lr")
+    return dict(hidden=hid, lr=lrs)
+
+# %% ../nbs/07_baselines.ipynb 64
+def _stackable(method, spec, hp):
+    "The stacked path trains exactly the registered method: default hyperparameters, a protocol `fit_stack` runs."
+    defaults = {k: h.default for k, h in get_method(method).hps.items() if k != 'hidden'}
+    return (method in STACK_METHODS and all(hp[k] == v for k, v in defaults.items()) and spec.optimizer == 'adam' and spec.batch_size is None
+            and not spec.weight_decay and spec.clip is None and spec.metric in ('auto', 'ap') and spec.select in ('best', 'last')
+            and spec.schedule == 'none' and not spec.warmup and not spec.patience)
+
+def _choice(proba_va, yva, key_extra=0.):
+    from imbal_nb.metrics import average_precision
+    return (average_precision(yva, proba_va[:, 1]), key_extra)
+
+# %% ../nbs/07_baselines.ipynb 65
+def _tune_stacked(folds, method, space, spec, seed):
+    "Per fold the best (validation AP, mean validation AP) configuration of the space, trained as stacks."
+    best = [None] * len(folds)
+    for hidden in space['hidden']:
+        h, zt, cfg, dt = _fit_arch(folds, method, hidden, space['lr'], spec.replace(progress=False), seed)
+        for j, (k, lr) in enumerate(cfg):
+            key = (float(h['best_val'][j]), float(h['mean_val'][j]))
+            if best[k] is None or key > best[k]['key']:
+                p1 = zt[j, :len(folds[k].yte)]
+                best[k] = dict(key=key, config=dict(hidden=list(hidden), lr=lr), proba=np.stack([1 - p1, p1], 1), best_epoch=int(h['best_epoch'][j]))
+    return best
+
+def _tune_each(folds, method, space, seed, kw):
+    "Per fold the best validation-AP configuration of the space, one `fit_method` per configuration."
+    from imbal_nb.train import fit_method
+    best = [None] * len(folds)
+    for k, s in enumerate(folds):
+        for hidden in space['hidden']:
+            for lr in space['lr']:
+                p = fit_method(method, s, seed=seed, **{**kw, 'hidden': hidden, 'lr': lr}); key = _choice(p.predict_proba(s.Xva), s.yva)
+                if best[k] is None or key > best[k]['key']:
+                    best[k] = dict(key=key, config=dict(hidden=list(hidden), lr=lr), proba=p.predict_proba(s.Xte), **getattr(p, 'info', {}))
+    return best
+
+# %% ../nbs/07_baselines.ipynb 66
+def tune_folds(folds:list, # the `Split`s (folds) of one data set and seed, binary labels
+               method:str, # a registered method
+               tune='paper', # search space: 'paper', a dict or a JSON file (see `tune_space`)
+               *, seed:int=0, # seed of every fit
+               cache:dict|None=None, # shared between calls: a `tune_as` base is tuned once per (method, folds)
+               base_kw:dict|None=None, # keywords of the `tune_as` base method's own tuning (e.g. its `epochs`)
+               **kw): # hyperparameters and TrainSpec knobs of `method` (not `hidden` / `lr`, which are tuned)
+    "Per fold: the chosen configuration, its test probabilities `proba`, the validation AP it was chosen by (`key[0]`)."
+    space = tune_space(tune); m = get_method(method); cache = {} if cache is None else cache
+    if bad := {'hidden', 'lr', 'preset'} & set(kw): raise ValueError(f"tune chooses {sorted(bad)} itself: do not pass them")
+    if any(s.n_classes != 2 for s in folds): raise ValueError("tuning selects by validation AP: binary data only")
+    if m.tune_as is not None:
+        base, f = m.tune_as; ck = (base, id(folds), seed, repr(space), repr(sorted((base_kw or {}).items())))
+        if ck not in cache: cache[ck] = tune_folds(folds, base, space, seed=seed, cache=cache, **(base_kw or {}))
+        out = []
+        from imbal_nb.train import fit_method
+        for s, b in zip(folds, cache[ck]):
+            p = fit_method(method, s, seed=seed, **{**kw, **f(b['config'])})
+            out.append(dict(key=b['key'], config=dict(b['config'], tuned_by=base), proba=p.predict_proba(s.Xte), **getattr(p, 'info', {})))
+        return out
+    spec, hp = m.resolve(None, **kw)
+    if _stackable(method, spec, hp): return _tune_stacked(folds, method, space, spec, seed)
+    return _tune_each(folds, method, space, seed, kw)
+
+# %% ../nbs/07_baselines.ipynb 81
 BASELINES_ADULT = Preset('baselines_adult', 'ce', spec=TrainSpec(epochs=200, batch_size=128, lr=1e-3, betas=(0.5, 0.999)),
                          hp=dict(hidden=(128, 16)), doc="EG paper, Adult Table 1: MLP [128, 16], Adam 1e-3, betas (0.5, 0.999), batch 128, 200 epochs, best validation AP")
 

@@ -96,7 +96,7 @@ def result_columns() -> list[str]:
     "Columns of a bench results file: the key, every metric of `score_run` (binary, then multi-class) and `time_s`."
     b = score_run(np.array([0, 1, 1]), np.array([[.7, .3], [.4, .6], [.2, .8]]))
     m = score_run(np.array([0, 1, 2]), np.eye(3))
-    return KEYS + list(b) + [k for k in m if k not in b] + ['time_s']
+    return KEYS + list(b) + [k for k in m if k not in b] + ['time_s', 'info']
 
 def _key(r): return (str(r['dataset']), str(r['method']), int(r['fold']), int(r['seed']), str(r['config']))
 
@@ -124,19 +124,46 @@ class _Rows:
             csv.writer(f).writerow([fmt(row.get(c)) for c in self.cols]); f.flush()
 
 # %% ../nbs/06_cli.ipynb 21
+def _check_tune(tune, kw, splits):
+    "`--tune`: a known space, no preset, no tuned keyword fixed by --hp, binary data."
+    from imbal_nb.baselines import tune_space
+    try: tune_space(tune)
+    except ValueError as e: raise UsageError(f"--tune: {e}") from None
+    for m, k in kw.items():
+        if k['preset']: raise UsageError(f"--tune: {m} has --preset {k['preset']}: a preset fixes the configuration tuning would choose")
+        if bad := sorted({'hidden', 'lr'} & set(k)): raise UsageError(f"--tune: --hp sets {bad} for {m}, which tuning chooses")
+    for spec, ss in splits.items():
+        if max(s.n_classes for s in ss) > 2: raise UsageError(f"--tune selects by validation AP: --data {spec} is not binary")
+
 def plan(data:list[str], methods:list[str], *, folds:int=4, seeds:int=1, hp:dict|None=None, preset=None,
-         device:str='auto', progress:bool=True, out:str|None=None, plots:str|None=None) -> tuple[dict, dict]:
+         device:str='auto', progress:bool=True, out:str|None=None, plots:str|None=None, tune=None) -> tuple[dict, dict]:
     "Validate a bench before training: `(keywords per method, {spec: seed 0's splits})`, or a `UsageError`."
     for flag, v, lo in (('--folds', folds, 1), ('--seeds', seeds, 1)):
         if not isinstance(v, (int, np.integer)) or v < lo: raise UsageError(f"{flag}: must be an integer >= {lo}, got {v!r}")
     known = load_methods(); _check_methods(methods, known); _check_hp(hp or {}, methods, known)
     kw = _run_kw(methods, hp or {}, preset, device, progress); _resolve_all(kw)
     splits = _check_data(data, methods, folds)
+    if tune is not None: _check_tune(tune, kw, splits)
     if out: _check_path(out, '--out')
     if plots: _check_path(plots, '--plots', folder=True)
     return kw, splits
 
 # %% ../nbs/06_cli.ipynb 23
+def _tuned_run(tuned, folds, m, fold, seed, tune, kw):
+    "(probabilities, info, seconds) of a tuned run; all folds of (method, data, seed) are tuned together, once."
+    from imbal_nb.baselines import tune_folds
+    nopre = lambda k: {a: b for a, b in k.items() if a != 'preset'}
+    if m not in tuned:
+        base = (get_method(m).tune_as or (None,))[0]   # a base method run in this bench is tuned with its own keywords
+        bkw = nopre(kw[base]) if base in kw else {a: kw[m][a] for a in ('device', 'progress') if a in kw[m]}
+        t0 = time.perf_counter()
+        tuned[m] = (tune_folds(folds, m, tune, seed=seed, cache=tuned.setdefault('_base', {}), base_kw=bkw, **nopre(kw[m])),
+                    (time.perf_counter() - t0) / len(folds))
+    res, dt = tuned[m]; r = res[fold]
+    info = {**r['config'], **{a: b for a, b in r.items() if a not in ('proba', 'key', 'config')}, 'val_ap': round(r['key'][0], 6)}
+    return r['proba'], info, dt
+
+# %% ../nbs/06_cli.ipynb 24
 def bench(data:list[str], # data specs, e.g. ['keel:yeast4', 'adult:ir=100', 'csv:my.csv']
           methods:list[str], # registered method names
           *, folds:int=4, # CV folds per data set
@@ -147,29 +174,33 @@ def bench(data:list[str], # data specs, e.g. ['keel:yeast4', 'adult:ir=100', 'cs
           out:str|None=None, # results CSV: rows appended as runs finish; finished runs are skipped
           plots:str|None=None, # folder for PR-curve plots (binary tasks; the runs trained by this call)
           progress:bool=True, # progress bar (False: none, the methods' included)
+          tune=None, # None, 'paper' (36 configurations per fold, chosen on validation AP), a space dict or JSON file
          ) -> pd.DataFrame:
-    "Run every method on every data set × fold × seed; one row per run with all metrics and the wall time."
+    "Run every method on every data set × fold × seed; one row per run with all metrics, the wall time and `info`."
     from imbal_nb.core import progress as bar
     data, methods = list(dict.fromkeys(data)), list(dict.fromkeys(methods))      # a spec or method named twice runs once
-    kw, first = plan(data, methods, folds=folds, seeds=seeds, hp=hp, preset=preset, device=device, progress=progress, out=out, plots=plots)
-    rows, curves, cache = _Rows(out), {}, {}
-    cfg = {m: _config(kw[m], folds) for m in methods}
+    kw, first = plan(data, methods, folds=folds, seeds=seeds, hp=hp, preset=preset, device=device, progress=progress, out=out, plots=plots, tune=tune)
+    rows, curves, cache, tuned = _Rows(out), {}, {}, {}
+    cfg = {m: _config({**kw[m], **({} if tune is None else {'tune': tune})}, folds) for m in methods}
     jobs = [(d, s, f, m) for d in data for s in range(seeds) for f in range(folds) for m in methods]
     todo = [j for j in jobs if (j[0], j[3], j[2], j[1], cfg[j[3]]) not in rows.done]
     if len(todo) < len(jobs): log.info(f"{len(jobs) - len(todo)} of {len(jobs)} runs already in {out}: skipped")
     pb = bar(todo, desc='runs', disable=not progress)
     for i, (spec, seed, fold, m) in enumerate(pb):
         pb.set_postfix_str(f"{spec} {m} fold {fold} seed {seed}")
-        if (spec, seed) not in cache: cache = {(spec, seed): first[spec] if seed == 0 else dataset_splits(spec, n_folds=folds, seed=seed)}
-        split = cache[spec, seed][fold]
-        t0 = time.perf_counter(); p = run_method(m, split, seed=seed, **kw[m])
-        r = dict(dataset=spec, method=m, fold=fold, seed=seed, config=cfg[m], **score_run(split.yte, p), time_s=time.perf_counter() - t0)
+        if (spec, seed) not in cache:
+            cache, tuned = {(spec, seed): first[spec] if seed == 0 else dataset_splits(spec, n_folds=folds, seed=seed)}, {}
+        split = cache[spec, seed][fold]; t0 = time.perf_counter()
+        if tune is None: info = {}; p = run_method(m, split, seed=seed, info=info, **kw[m]); dt = time.perf_counter() - t0
+        else: p, info, dt = _tuned_run(tuned, cache[spec, seed], m, fold, seed, tune, kw)
+        r = dict(dataset=spec, method=m, fold=fold, seed=seed, config=cfg[m], **score_run(split.yte, p), time_s=dt,
+                 info=json.dumps(info, sort_keys=True, default=str) if info else '')
         rows.add(r); log.info(f"[{i + 1}/{len(todo)}] {spec} {m} fold {fold} seed {seed}: " + ', '.join(f"{k}={r[k]:.3f}" for k in ('ap', 'bacc') if k in r) + f" ({r['time_s']:.1f} s)")
         if p.shape[1] == 2: curves.setdefault((spec, m), []).append((split.yte, p[:, 1]))
     if plots and curves: plot_pr_curves(curves, plots)
     return pd.DataFrame([rows.done[(d, m, f, s, cfg[m])] for d, s, f, m in jobs], columns=result_columns())
 
-# %% ../nbs/06_cli.ipynb 25
+# %% ../nbs/06_cli.ipynb 28
 def headline(df:pd.DataFrame) -> pd.DataFrame:
     "Per data set × method: the headline metric (AP for binary sets, balanced accuracy otherwise), mean, sd, runs, rank."
     out = []
@@ -191,7 +222,7 @@ def summary(df:pd.DataFrame) -> pd.DataFrame:
     t.columns.name = None
     return t
 
-# %% ../nbs/06_cli.ipynb 29
+# %% ../nbs/06_cli.ipynb 32
 def plot_pr_curves(curves:dict, # {(dataset, method): [(y, score), ...]}
                    out_dir:str) -> list[Path]:
     "Save one precision-recall plot per data set into `out_dir`."
@@ -210,7 +241,7 @@ def plot_pr_curves(curves:dict, # {(dataset, method): [(y, score), ...]}
         p = out/(name + '_pr.png'); fig.savefig(p, dpi=90, bbox_inches='tight'); plt.close(fig); paths.append(p)
     return paths
 
-# %% ../nbs/06_cli.ipynb 41
+# %% ../nbs/06_cli.ipynb 44
 DEFAULT_DATA = 'keel:ecoli1,keel:vehicle0,keel:glass2,keel:abalone9-18,keel:yeast4'
 DEFAULT_METHODS = 'ce,smote,focal,eg,lct,autobalance'
 DEFAULT_FOLDS = 4
@@ -227,7 +258,7 @@ def _int_ge(lo):
         return v
     return f
 
-# %% ../nbs/06_cli.ipynb 42
+# %% ../nbs/06_cli.ipynb 45
 def bench_parser() -> argparse.ArgumentParser:
     "The argument parser of `imbal-nb bench` (its errors raise `UsageError`)."
     p = _Parser(prog='imbal-nb bench', description=
@@ -235,7 +266,10 @@ def bench_parser() -> argparse.ArgumentParser:
     p.add_argument('--data', default=DEFAULT_DATA, help="comma-separated specs: keel:NAME (any KEEL imbalanced set), "
                    "csv:PATH[,target=NAME] (your own file; default label: the last column), adult:ir=100, "
                    "digits:pos=5,neg=6,ir=5 (use ';' between specs that contain commas), "
-                   f"digits-lt:rho=100, group:n=4000, toy2d:ir=20 (default {DEFAULT_DATA})")
+                   "digits-lt:rho=100, group:n=4000, toy2d:ir=20, adult-t1:ir=50 (EG's Table 1 protocol); image files (path=DIR): "
+                   "mnist:pos=5,neg=6,ir=5, fashion:..., cifar10:pos=cat,neg=rest, cifar10-lt:rho=100, cifar100-lt:rho=100, "
+                   "cifar10-bin:pos=animal,neg=vehicle,beta=100, cifar100-bin:..., images:path=DIR,labels=labels.csv,size=32[,pos=NAME] "
+                   f"(default {DEFAULT_DATA})")
     p.add_argument('--methods', default=None, help=f'comma-separated method names (default {DEFAULT_METHODS}, or the '
                    "--preset methods); --list shows them")
     p.add_argument('--preset', default=None, help='comma-separated named protocols (one per method); --list shows them')
@@ -243,6 +277,9 @@ def bench_parser() -> argparse.ArgumentParser:
     p.add_argument('--seeds', type=_int_ge(1), default=1, help='repeats with different seeds (new folds / draws and initialisations; default 1)')
     p.add_argument('--hp', default='{}', help='JSON hyperparameters and TrainSpec knobs: {"all": {...}, "<method>": {...}}')
     p.add_argument('--device', default='auto', choices=['auto', 'cpu', 'cuda'], help='device of every method (default auto)')
+    p.add_argument('--tune', default=None, help="choose each method's MLP per fold on validation AP: 'paper' (EG paper §6: "
+                   "1-3 hidden layers x width 16/32/64/128 x lr 1e-1/1e-2/1e-3, 36 configurations) or a JSON file "
+                   '{"hidden": [[16], [32, 32]], "lr": [0.01]}; EG reuses the CE choice for its pretraining')
     p.add_argument('--out', default='bench_results.csv', help='CSV file, one row per (dataset, method, fold, seed, config), '
                    'appended as runs finish; rerunning with the same --out skips finished runs')
     p.add_argument('--plots', default=None, help='folder for PR-curve plots per data set')
@@ -253,7 +290,7 @@ def bench_parser() -> argparse.ArgumentParser:
     p.add_argument('--version', action='version', version=f'imbal-nb {imbal_nb.__version__}')
     return p
 
-# %% ../nbs/06_cli.ipynb 44
+# %% ../nbs/06_cli.ipynb 47
 def describe_methods() -> str:
     "The registry as text: per method its title, default TrainSpec, declared hyperparameters (defaults) and presets."
     lines = []
@@ -266,7 +303,7 @@ def describe_methods() -> str:
         lines += [f"    preset {p.name}: {p.doc}" for p in PRESETS.values() if p.method == name]
     return '\n'.join(lines)
 
-# %% ../nbs/06_cli.ipynb 47
+# %% ../nbs/06_cli.ipynb 50
 class _Stderr(logging.Handler):
     "Log records to the current `sys.stderr` (one line each)."
     def emit(self, record): print(self.format(record), file=sys.stderr)
@@ -281,7 +318,7 @@ def _parse_hp(s):
 
 def _csv_list(s, default): return [x.strip() for x in (default if s is None else s).split(',') if x.strip()]
 
-# %% ../nbs/06_cli.ipynb 48
+# %% ../nbs/06_cli.ipynb 51
 def bench_main(argv:list[str]|None=None) -> pd.DataFrame|None:
     "Entry point of `imbal-nb bench`: parse, validate, run (resuming `--out`), print the summary; the rows."
     a = bench_parser().parse_args(argv); _setup_logging(a.verbose); init_threads(a.threads)
@@ -292,13 +329,13 @@ def bench_main(argv:list[str]|None=None) -> pd.DataFrame|None:
     default = ','.join(dict.fromkeys(PRESETS[p].method for p in presets)) if presets else DEFAULT_METHODS
     t0 = time.perf_counter()
     df = bench(split_specs(a.data), _csv_list(a.methods, default), folds=a.folds, seeds=a.seeds, hp=hp, preset=presets,
-               device=a.device, out=a.out, plots=a.plots, progress=not a.quiet)
+               device=a.device, out=a.out, plots=a.plots, progress=not a.quiet, tune=a.tune)
     with pd.option_context('display.width', 200, 'display.max_columns', 50): print(summary(df).to_string())
     print(f"\nmetric per data set: ap = average precision (binary), bacc = balanced accuracy (multi-class); mean ± sd over "
           f"{a.folds} folds x {a.seeds} seed(s); mean rank over data sets (1 = best)\n{len(df)} runs in {time.perf_counter() - t0:.1f} s -> {a.out}")
     return df
 
-# %% ../nbs/06_cli.ipynb 50
+# %% ../nbs/06_cli.ipynb 53
 COMMANDS = ('bench', 'sweep')
 USAGE = "usage: imbal-nb {bench,sweep} [options]   (imbal-nb bench --help, imbal-nb sweep --help, imbal-nb --version)"
 

@@ -12,10 +12,10 @@ import torch
 from tqdm.auto import tqdm
 
 # %% auto 0
-__all__ = ['CLAIM_COLUMNS', 'VERDICTS', 'CLAIM_PAPERS', 'SMOKE_CAPTION', 'set_seed', 'get_device', 'init_threads', 'full_run',
-           'check_Xy', 'check_hp', 'class_counts', 'imbalance_ratio', 'progress', 'results_dir', 'save_results',
-           'load_results', 'md_table', 'mean_ci', 'matches', 'beats', 'at_most', 'at_least', 'claim', 'write_claims',
-           'verdict_counts', 'smoke_table']
+__all__ = ['STAMPS', 'CLAIM_COLUMNS', 'VERDICTS', 'CLAIM_PAPERS', 'SMOKE_CAPTION', 'set_seed', 'get_device', 'init_threads',
+           'full_run', 'check_Xy', 'check_hp', 'class_counts', 'imbalance_ratio', 'progress', 'results_dir',
+           'save_results', 'stamp_results', 'load_results', 'md_table', 'mean_ci', 'matches', 'beats', 'at_most',
+           'at_least', 'claim', 'write_claims', 'verdict_counts', 'smoke_table']
 
 # %% ../nbs/00_core.ipynb 5
 def set_seed(seed:int, # any non-negative integer
@@ -132,7 +132,24 @@ def save_results(obj, # a DataFrame (→ CSV) or a JSON-serialisable object (→
     if name.endswith('.csv'): pd.DataFrame(obj).to_csv(path, index=False, float_format='%.6g')
     elif name.endswith('.json'): path.write_text(json.dumps(obj, indent=1, default=float) + '\n')
     else: raise ValueError(f"results name must end in .csv or .json, got {name!r}")
+    stamp_results(name)
     return path
+
+STAMPS = 'stamps.json'
+
+def stamp_results(name:str # a file under `results/`
+                 ) -> dict:
+    "Record in `results/stamps.json` which package, torch and Python versions wrote `name`, and when."
+    import platform, time, imbal_nb
+    rec = dict(imbal_nb=imbal_nb.__version__, torch=torch.__version__, python=platform.python_version(),
+               written=time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime()))
+    path = results_dir()/STAMPS
+    with open(path, 'a+', encoding='utf-8') as f:
+        try: import fcntl; fcntl.flock(f, fcntl.LOCK_EX)
+        except ImportError: pass
+        f.seek(0); text = f.read(); d = json.loads(text) if text.strip() else {}
+        d[name] = rec; f.seek(0); f.truncate(); f.write(json.dumps(dict(sorted(d.items())), indent=1) + '\n')
+    return rec
 
 def load_results(name:str # file name under `results/`
                 ):

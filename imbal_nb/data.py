@@ -12,10 +12,11 @@ import pandas as pd
 from .core import check_Xy, check_hp, class_counts, imbalance_ratio
 
 # %% auto 0
-__all__ = ['KEEL_22', 'ADULT_COLS', 'ADULT_CONT', 'ADULT_CAT', 'ADULT_URL', 'WATERBIRDS_CELLS', 'Split', 'stratified_split',
-           'keel_names', 'load_keel', 'keel_cv_splits', 'read_adult', 'data_dir', 'adult_files', 'subsample_ir',
-           'load_adult', 'digits_binary', 'lt_profile', 'digits_long_tailed', 'group_imbalanced', 'toy_2d', 'read_idx',
-           'read_cifar10', 'table_xy', 'load_csv', 'register_source', 'load_dataset', 'dataset_splits', 'split_specs']
+__all__ = ['KEEL_22', 'ADULT_COLS', 'ADULT_CONT', 'ADULT_CAT', 'ADULT_URL', 'ADULT_CONT6', 'WATERBIRDS_CELLS', 'Split',
+           'stratified_split', 'keel_names', 'load_keel', 'keel_cv_splits', 'read_adult', 'data_dir', 'adult_files',
+           'subsample_ir', 'load_adult', 'adult_table1', 'digits_binary', 'lt_profile', 'digits_long_tailed',
+           'group_imbalanced', 'toy_2d', 'read_idx', 'read_cifar10', 'table_xy', 'load_csv', 'register_source',
+           'load_dataset', 'dataset_splits', 'split_specs']
 
 # %% ../nbs/02_data.ipynb 5
 @dataclass
@@ -273,6 +274,46 @@ def load_adult(*, ir:float=100, # induced imbalance ratio n_neg / n_pos (paper: 
                  dict(ir=ir, seed=seed, pca=pca, columns=names, potential=(Xpot, ya[pot]), n_dropped=len(dropped)))
 
 # %% ../nbs/02_data.ipynb 48
+ADULT_CONT6 = ['age', 'fnlwgt', 'education_num', 'capital_gain', 'capital_loss', 'hours_per_week']
+
+def _adult_pool(cont, cache_dir, download):
+    "Both UCI files pooled, missing rows dropped: (design matrix, labels, column names, mask of continuous columns)."
+    d = pd.concat([read_adult(f) for f in adult_files(cache_dir, download=download)], ignore_index=True)
+    cc = ADULT_CONT6 if cont == 6 else ADULT_CONT
+    cats = {c: sorted(set(d[c].astype(str))) for c in ADULT_CAT}
+    X = np.hstack([d[cc].to_numpy(float)] + [(d[c].astype(str).to_numpy()[:, None] == np.array(cats[c])[None]).astype(float) for c in ADULT_CAT])
+    names = cc + [f'{c}={v}' for c in ADULT_CAT for v in cats[c]]
+    return X.astype(np.float32), d.income.to_numpy(), names
+
+# %% ../nbs/02_data.ipynb 49
+def adult_table1(*, ir:float=50, # induced imbalance ratio (paper: 50, 100, 200)
+                 seed:int=0, # seeds balancing, the minority subsample, the validation set, the folds and PCA
+                 n_folds:int=4, # folds; the validation set is the same in all of them
+                 cont:int=6, # continuous columns: 6 (the paper's text) or 4 (`load_adult`'s; the ablation)
+                 pca:int|None=64, # PCA dimension fit on each fold's training part; None keeps all columns
+                 cache_dir:str|Path|None=None, download:bool=True, # see `adult_files`
+                ) -> list[Split]:
+    "Adult as EG's Table 1: pooled, balanced to 22 416, imbalanced to `ir`; fixed validation, `n_folds` stratified test folds."
+    from sklearn.model_selection import StratifiedKFold
+    check_hp('ir', ir, lo=1); check_hp('n_folds', n_folds, lo=2, integer=True)
+    if cont not in (4, 6): raise ValueError(f"cont must be 4 or 6, got {cont!r}")
+    rng = np.random.default_rng(seed); X, y, names = _adult_pool(cont, cache_dir, download)
+    ib = _balance(y, rng); X, y = X[ib], y[ib]
+    keep, dropped = subsample_ir(y, ir, rng, 'pooled')
+    rest, va = stratified_split(y[keep], .16, rng, strict=True); rest, va = keep[rest], keep[va]
+    out = []
+    for k, (a, b) in enumerate(StratifiedKFold(n_folds, shuffle=True, random_state=seed).split(rest, y[rest])):
+        tr, te = rest[a], rest[b]; pot = np.r_[tr, dropped]
+        (Xtr, Xva, Xte, Xpot), (mu, sd, mask) = _standardize(X[tr], X[va], X[te], X[pot])
+        if pca is not None:
+            from sklearn.decomposition import PCA
+            P = PCA(check_hp('pca', pca, lo=1, hi=Xtr.shape[1], integer=True), random_state=seed).fit(Xtr)
+            Xtr, Xva, Xte, Xpot = (P.transform(v).astype(np.float32) for v in (Xtr, Xva, Xte, Xpot))
+        out.append(Split(Xtr, y[tr], Xva, y[va], Xte, y[te], f'adult-t1:ir={ir:g}', dict(ir=ir, seed=seed, fold=k, n_folds=n_folds, cont=cont,
+                         pca=pca, columns=names, n_balanced=len(ib), potential=(Xpot, y[pot]), n_dropped=len(dropped), idx_va=va)))
+    return out
+
+# %% ../nbs/02_data.ipynb 53
 def _digits():
     from sklearn.datasets import load_digits
     d = load_digits(); return (d.data / 16.).astype(np.float32), d.target.astype(np.int64)
@@ -301,7 +342,7 @@ def digits_binary(*, pos:int=5, # digit of the positive (minority) class
     return Split(X[tr], y[tr], X[va], y[va], X[te], y[te], f'digits:pos={pos},neg={neg},ir={ir:g}',
                  dict(pos=pos, neg=neg, ir=ir, seed=seed, image_shape=(1, 8, 8)))
 
-# %% ../nbs/02_data.ipynb 54
+# %% ../nbs/02_data.ipynb 59
 def lt_profile(n_max:int, # size of the largest (head) class
                n_classes:int, # C
                rho:float, # imbalance factor n_max / n_min
@@ -323,7 +364,7 @@ def digits_long_tailed(*, rho:float=100, # imbalance factor n_max / n_min
     return Split(X[tr], y[tr], X[va], y[va], X[te], y[te], f'digits-lt:rho={rho:g}',
                  dict(rho=rho, seed=seed, counts=n, image_shape=(1, 8, 8)))
 
-# %% ../nbs/02_data.ipynb 60
+# %% ../nbs/02_data.ipynb 65
 WATERBIRDS_CELLS = {(0, 0): .73, (0, 1): .038, (1, 0): .012, (1, 1): .22}
 
 def _cells_sample(counts, d_noise, rng):
@@ -346,7 +387,7 @@ def group_imbalanced(*, n:int=4000, # training samples (valid and test get n // 
     (Xtr, ytr, gtr), (Xva, yva, gva), (Xte, yte, gte) = (_cells_sample(c, d_noise, rng) for c in (tr_counts, ev_counts, ev_counts))
     return Split(Xtr, ytr, Xva, yva, Xte, yte, f'group:n={n}', dict(g_tr=gtr, g_va=gva, g_te=gte, seed=seed, cells=tr_counts))
 
-# %% ../nbs/02_data.ipynb 64
+# %% ../nbs/02_data.ipynb 69
 def _toy_sample(n, ir, rng):
     n_pos = int(round(n / (1 + ir)))
     if n_pos < 1: raise ValueError(f"ir={ir} leaves no minority sample among n={n}: use ir <= {n - 1}")
@@ -365,7 +406,7 @@ def toy_2d(*, n:int=1000, # samples in the training part (valid and test too)
     parts = [_toy_sample(n, ir, rng) for _ in range(3)]
     return Split(*parts[0], *parts[1], *parts[2], f'toy2d:ir={ir:g}', dict(ir=ir, seed=seed))
 
-# %% ../nbs/02_data.ipynb 68
+# %% ../nbs/02_data.ipynb 73
 _IDX_TYPES = {0x08: '>u1', 0x09: '>i1', 0x0B: '>i2', 0x0C: '>i4', 0x0D: '>f4', 0x0E: '>f8'}
 
 def read_idx(path:str|Path, # an IDX file such as train-images-idx3-ubyte(.gz)
@@ -380,7 +421,7 @@ def read_idx(path:str|Path, # an IDX file such as train-images-idx3-ubyte(.gz)
     if data.size != int(np.prod(shape)): raise ValueError(f"{path}: header says shape {shape}, found {data.size} values")
     return data.reshape(shape).astype(dt.newbyteorder('='))
 
-# %% ../nbs/02_data.ipynb 72
+# %% ../nbs/02_data.ipynb 77
 def read_cifar10(dir:str|Path, # folder with data_batch_* and test_batch (or its parent)
                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     "`(Xtr, ytr, Xte, yte)` from the CIFAR-10 python pickles; images uint8 (n, 3, 32, 32)."
@@ -394,7 +435,7 @@ def read_cifar10(dir:str|Path, # folder with data_batch_* and test_batch (or its
         return X, np.concatenate([np.asarray(b[b'labels'], np.int64) for b in bs])
     return (*load(train), *load([d/'test_batch']))
 
-# %% ../nbs/02_data.ipynb 76
+# %% ../nbs/02_data.ipynb 81
 def table_xy(df:pd.DataFrame, # one row per sample, one column per feature plus the label column
              target:str|None=None, # the label column (default: the last)
              name:str='table', # how messages name the table
@@ -424,7 +465,7 @@ def load_csv(path:str|Path, # a CSV file with a header row
         raise ValueError(f"{path}: not a readable CSV file: {str(e).strip().splitlines()[0]}") from None
     return table_xy(df, target, name=str(path))
 
-# %% ../nbs/02_data.ipynb 80
+# %% ../nbs/02_data.ipynb 85
 _SOURCES = {'adult': (load_adult, {'ir': float, 'pca': int}, False), 'digits': (digits_binary, {'pos': int, 'neg': int, 'ir': float}, False),
             'digits-lt': (digits_long_tailed, {'rho': float}, False), 'group': (group_imbalanced, {'n': int, 'd_noise': int}, False),
             'toy2d': (toy_2d, {'ir': float, 'n': int}, False)}
@@ -439,6 +480,8 @@ def register_source(name:str, # the spec's prefix, e.g. 'mnist' for 'mnist:pos=5
     if bad := {k: t for k, t in keys.items() if t not in (int, float, str)}: raise ValueError(f"key types must be int, float or str: {bad}")
     _SOURCES[name] = (fn, dict(keys), folds)
 
+register_source('adult-t1', adult_table1, {'ir': float, 'cont': int, 'pca': int}, folds=True)
+
 def _parse_value(key, s, typ):
     if typ is str: return s
     if s.lower() == 'none' and key == 'pca': return None
@@ -449,7 +492,7 @@ def _parse_value(key, s, typ):
         return int(v)
     return v
 
-# %% ../nbs/02_data.ipynb 82
+# %% ../nbs/02_data.ipynb 87
 def _csv_splits(spec, args, n_folds, seed):
     "Folds of `csv:PATH[,target=NAME]`."
     path, _, target = re.fullmatch(r'(.*?)(,target=(.*))?', args.strip()).groups()
@@ -486,7 +529,7 @@ def load_dataset(spec:str, # e.g. 'keel:yeast4', 'adult:ir=100', 'digits:pos=5,n
         s = fn(**hp, seed=seed + k); s.name = spec; s.meta['fold'] = k; out.append(s)
     return out
 
-# %% ../nbs/02_data.ipynb 86
+# %% ../nbs/02_data.ipynb 91
 def dataset_splits(spec:str, # a data spec (see `load_dataset`)
                    *, n_folds:int=4, # folds per seed
                    seed:int=0, # the run's seed

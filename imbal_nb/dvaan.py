@@ -4,7 +4,7 @@
 
 # %% ../nbs/12_dvaan.ipynb 2
 from __future__ import annotations
-import math, time
+import difflib, math, time
 from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
@@ -12,20 +12,23 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from fastcore.basics import patch_to
-from .core import set_seed, check_Xy, check_hp
+from .core import set_seed, check_Xy, check_hp, save_results
 from .metrics import roc_auc, binary_report
 from .losses import weighted_ce
-from .data import Split, stratified_split, subsample_ir
-from .train import (TrainSpec, Step, Trainer, Preset, PRESETS, HP, num, widths, register_method, get_method,
-                            make_optimizer, run_method, METHODS)
+from .data import Split, stratified_split, subsample_ir, load_keel, keel_cv_splits
+from .train import (TrainSpec, Step, Trainer, Preset, PRESETS, HP, num, widths, one_of, flag, register_method, get_method,
+                            make_optimizer, run_method, METHODS, SPEC_FIELDS)
 
 # %% auto 0
-__all__ = ['VARIANTS', 'NETS', 'DVAAN_HPS', 'LOSS_KEYS', 'DVAAN_SPEC', 'DVAAN_SMOKE', 'DVAAN_MNIST', 'DVAAN_CIFAR',
-           'DVAAN_DIGITS', 'DVAAN_KEEL', 'kl_shifted', 'prior_direction', 'prior_means', 'pseudo_label', 'MLPEncoder',
-           'MLPDecoder', 'MLPDiscriminator', 'ConvEncoder', 'ConvDecoder', 'ConvDiscriminator', 'make_nets', 'dis_loss',
-           'gen_loss', 'feature_loss', 'mu_step', 'augment_batch', 'DVAANFit', 'DVAANStep', 'dis_auc', 'train_dvaan',
-           'predict_dvaan', 'encode', 'recon_mse', 'sample', 'DVAANPredictor', 'dvaan_table', 'reference_rows',
-           'binary_image_split']
+__all__ = ['ENC_CHANS', 'ENC_KERNELS', 'FC_WIDTH', 'DIS_CHANS', 'VARIANTS', 'NETS', 'NET_HPS', 'DVAAN_HPS', 'MODE_DEFAULTS',
+           'LOSS_KEYS', 'CVAEGAN_HPS', 'dis_auc', 'DVAAN_SPEC', 'DVAAN_SMOKE', 'DVAAN_IMAGE', 'DVAAN_OURS',
+           'DVAAN_DIGITS', 'DVAAN_KEEL', 'ALIASES', 'TABLE_METHODS', 'IMAGE_TABLES', 'IMAGE_METHODS', 'kl_shifted',
+           'prior_direction', 'prior_means', 'pseudo_label', 'MLPEncoder', 'MLPDecoder', 'MLPDiscriminator',
+           'ConvEncoder', 'ConvDecoder', 'ConvDiscriminator', 'make_nets', 'paper_adv_loss', 'dis_loss', 'gen_loss',
+           'feature_loss', 'mu_step', 'boundary_samples', 'augment_batch', 'DVAANFit', 'DVAANStep', 'ACGANStep',
+           'CVAEGANStep', 'clf_auc', 'train_dvaan', 'predict_dvaan', 'encode', 'recon_mse', 'sample', 'DVAANPredictor',
+           'versions', 'stamp', 'dvaan_table', 'paired', 'separable_blobs', 'mu_summary', 'blobs_ir', 'keel_runs',
+           'image_table', 'main']
 
 # %% ../nbs/12_dvaan.ipynb 6
 def kl_shifted(m:torch.Tensor, # posterior means, shape (n, k)
@@ -73,7 +76,7 @@ class MLPEncoder(nn.Module):
 class MLPDecoder(nn.Module):
     "z (n, k) [+ one-hot condition] → x̂ (n, d), linear output (standardised data)."
     def __init__(self, k:int, d_out:int, hidden=(64, 128), n_cond:int=0):
-        super().__init__(); self.body, d = _mlp(k + n_cond, hidden); self.out = nn.Linear(d, d_out)
+        super().__init__(); self.body, d = _mlp(k + n_cond, hidden); self.out = nn.Linear(d, d_out); self.k = k
     def forward(self, z, c=None):
         if c is not None: z = torch.cat([z, c], 1)
         return self.out(self.body(z))
@@ -91,6 +94,9 @@ class MLPDiscriminator(nn.Module):
         return self.cls(h), self.rf(h).squeeze(-1), feats
 
 # %% ../nbs/12_dvaan.ipynb 18
+ENC_CHANS, ENC_KERNELS, FC_WIDTH = (64, 92, 128, 256), (5, 5, 3, 3), 512   # the paper's Enc (section 4.2)
+DIS_CHANS = (32, 128, 256, 256)                                           # Larsen et al.'s Dis, 5×5 kernels
+
 def _img(x, shape):
     "Flat (n, C·H·W) → (n, C, 32, 32), zero-padding 28×28 inputs by 2 pixels."
     x = x.view(len(x), *shape)
@@ -101,71 +107,90 @@ def _check_shape(shape):
         raise ValueError(f"image_shape must be (C, 28, 28) or (C, 32, 32), got {tuple(shape)}")
     return tuple(shape)
 
+def _sc(c, scale): return max(1, int(round(c * scale)))
+
 class ConvEncoder(nn.Module):
-    "Four stride-2 4×4 convolutions (32→16→8→4→2) then a linear layer to (mean, log-variance)."
-    def __init__(self, image_shape, k:int, width:int=32, n_cond:int=0):
-        super().__init__(); self.shape = _check_shape(image_shape); c, w = self.shape[0], width
-        chans = [c, w, 2 * w, 4 * w, 8 * w]
-        self.convs = nn.Sequential(*[m for a, b in zip(chans[:-1], chans[1:])
-                                     for m in (nn.Conv2d(a, b, 4, 2, 1), nn.LeakyReLU(0.2))])
-        self.out = nn.Linear(8 * w * 4 + n_cond, 2 * k)
+    "The paper's Enc: four stride-2 convolutions (64, 92, 128, 256; 5×5, 5×5, 3×3, 3×3) with batch norm, two FC layers."
+    def __init__(self, image_shape, k:int, conv_scale:float=1., n_cond:int=0):
+        super().__init__(); self.shape = _check_shape(image_shape); a = self.shape[0]; mods = []
+        for c, ks in zip(ENC_CHANS, ENC_KERNELS):
+            b = _sc(c, conv_scale); mods += [nn.Conv2d(a, b, ks, 2, ks // 2), nn.BatchNorm2d(b), nn.LeakyReLU(0.2)]; a = b
+        self.convs = nn.Sequential(*mods); f = _sc(FC_WIDTH, conv_scale)
+        self.fc = nn.Sequential(nn.Linear(a * 4 + n_cond, f), nn.LeakyReLU(0.2)); self.out = nn.Linear(f, 2 * k)
     def forward(self, x, c=None):
         h = self.convs(_img(x, self.shape)).flatten(1)
         if c is not None: h = torch.cat([h, c], 1)
-        m, lv = self.out(h).chunk(2, -1)
+        m, lv = self.out(self.fc(h)).chunk(2, -1)
         return m, lv.clamp(-8., 8.)
 
 # %% ../nbs/12_dvaan.ipynb 20
 class ConvDecoder(nn.Module):
-    "A linear layer to 8w×2×2, then four stride-2 transposed convolutions to 32×32 (cropped to 28×28 if needed)."
-    def __init__(self, k:int, image_shape, width:int=32, n_cond:int=0):
-        super().__init__(); self.shape = _check_shape(image_shape); c, w = self.shape[0], width
-        self.fc = nn.Linear(k + n_cond, 8 * w * 4); self.w = w
-        chans = [8 * w, 4 * w, 2 * w, w]
-        mods = [m for a, b in zip(chans[:-1], chans[1:]) for m in (nn.ConvTranspose2d(a, b, 4, 2, 1), nn.LeakyReLU(0.2))]
-        self.deconvs = nn.Sequential(*mods, nn.ConvTranspose2d(w, c, 4, 2, 1))
+    "The paper's Dec: two FC layers to 256×2×2, four ×2 upsamplings each followed by a convolution mirroring Enc."
+    def __init__(self, k:int, image_shape, conv_scale:float=1., n_cond:int=0):
+        super().__init__(); self.shape = _check_shape(image_shape); f = _sc(FC_WIDTH, conv_scale)
+        chans = [_sc(c, conv_scale) for c in reversed(ENC_CHANS)] + [self.shape[0]]; kern = tuple(reversed(ENC_KERNELS))
+        self.c0, self.k = chans[0], k
+        self.fc = nn.Sequential(nn.Linear(k + n_cond, f), nn.LeakyReLU(0.2), nn.Linear(f, chans[0] * 4), nn.LeakyReLU(0.2))
+        mods = []
+        for i, (a, b, ks) in enumerate(zip(chans[:-1], chans[1:], kern)):
+            mods += [nn.Upsample(scale_factor=2), nn.Conv2d(a, b, ks, 1, ks // 2)]
+            if i < 3: mods += [nn.BatchNorm2d(b), nn.LeakyReLU(0.2)]
+        self.deconvs = nn.Sequential(*mods)
     def forward(self, z, c=None):
         if c is not None: z = torch.cat([z, c], 1)
-        x = self.deconvs(F.leaky_relu(self.fc(z), 0.2).view(len(z), 8 * self.w, 2, 2))
+        x = self.deconvs(self.fc(z).view(len(z), self.c0, 2, 2))
         if self.shape[-1] == 28: x = x[..., 2:30, 2:30]
         return x.flatten(1)
 
 class ConvDiscriminator(nn.Module):
-    "Four stride-2 convolutions (their outputs are the L_fea features), a class head (n, 2) and a real/fake head."
-    def __init__(self, image_shape, width:int=32):
-        super().__init__(); self.shape = _check_shape(image_shape); c, w = self.shape[0], width
-        chans = [c, w, 2 * w, 4 * w, 8 * w]
-        self.layers = nn.ModuleList(nn.Conv2d(a, b, 4, 2, 1) for a, b in zip(chans[:-1], chans[1:]))
-        self.cls, self.rf = nn.Linear(8 * w * 4, 2), nn.Linear(8 * w * 4, 1)
+    "Larsen et al.'s Dis: 5×5 convolutions 32, 128↓, 256↓, 256↓ (batch norm after all but the first), FC 512; class and real/fake heads."
+    def __init__(self, image_shape, conv_scale:float=1.):
+        super().__init__(); self.shape = _check_shape(image_shape); a = self.shape[0]; layers = []
+        for i, c in enumerate(DIS_CHANS):
+            b = _sc(c, conv_scale)
+            layers.append(nn.Sequential(nn.Conv2d(a, b, 5, 1 if i == 0 else 2, 2), *([nn.BatchNorm2d(b)] if i else []), nn.ReLU())); a = b
+        self.layers = nn.ModuleList(layers); f = _sc(FC_WIDTH, conv_scale)
+        self.fc = nn.Sequential(nn.Linear(a * 16, f), nn.ReLU())
+        self.cls, self.rf = nn.Linear(f, 2), nn.Linear(f, 1)
     def forward(self, x):
         feats, h = [], _img(x, self.shape)
-        for conv in self.layers: h = F.leaky_relu(conv(h), 0.2); feats.append(h)
-        h = h.flatten(1)
+        for layer in self.layers: h = layer(h); feats.append(h)
+        h = self.fc(h.flatten(1))
         return self.cls(h), self.rf(h).squeeze(-1), feats
 
 # %% ../nbs/12_dvaan.ipynb 22
 def make_nets(d_in:int, # input dimension (flattened)
               *, k:int=8, # latent dimension
               hidden=(128, 64), # MLP hidden sizes (decoder uses them reversed)
-              image_shape=None, # (C, 28, 28) or (C, 32, 32) for the conv nets; None for MLPs
-              width:int=32, # conv width w (channels w, 2w, 4w, 8w)
-              n_cond:int=0, # one-hot condition size for CVAE-GAN (0: unconditional)
+              image_shape=None, # (C, 28, 28) or (C, 32, 32) for the paper's conv nets; None for MLPs
+              conv_scale:float=1., # multiplies the conv nets' channels and FC widths (1 = the paper)
+              n_cond:int=0, # one-hot condition size for CVAE-GAN / AC-GAN (0: unconditional)
              ) -> tuple[nn.Module, nn.Module, nn.Module]:
-    "Encoder, decoder and discriminator for vectors (MLP) or 28×28 / 32×32 images (conv)."
+    "Encoder, decoder and discriminator for vectors (MLP) or 28×28 / 32×32 images (the paper's conv nets)."
     if image_shape is None:
         return (MLPEncoder(d_in, k, hidden, n_cond), MLPDecoder(k, d_in, tuple(reversed(hidden)), n_cond),
                 MLPDiscriminator(d_in, hidden))
     if int(np.prod(image_shape)) != d_in: raise ValueError(f"image_shape {tuple(image_shape)} does not match d_in={d_in}")
-    return (ConvEncoder(image_shape, k, width, n_cond), ConvDecoder(k, image_shape, width, n_cond),
-            ConvDiscriminator(image_shape, width))
+    return (ConvEncoder(image_shape, k, conv_scale, n_cond), ConvDecoder(k, image_shape, conv_scale, n_cond),
+            ConvDiscriminator(image_shape, conv_scale))
 
 # %% ../nbs/12_dvaan.ipynb 27
+def paper_adv_loss(cls_rec:torch.Tensor, # Dis class logits on reconstructions, (n, 2)
+                   y:torch.Tensor, # their labels in {0, 1}, (n,)
+                   cls_prior:torch.Tensor|None=None, # Dis class logits on prior samples, (m, 2)
+                   y_prior:torch.Tensor|None=None, # the prior component they were drawn from, (m,)
+                  ) -> torch.Tensor:
+    "Algorithm 1's L_adv in its bounded form: CE(Dis(x̃), y) [+ CE(Dis(x_p), y_p)], minimised by Dis and Dec."
+    l = weighted_ce(cls_rec, y)
+    return l if cls_prior is None else l + weighted_ce(cls_prior, y_prior)
+
+# %% ../nbs/12_dvaan.ipynb 32
 def dis_loss(cls_x:torch.Tensor, # Dis class logits on real (and augmented) data, (n, 2)
              y:torch.Tensor, # their labels in {0, 1}, (n,)
              rf_real:torch.Tensor, # Dis real/fake logits on real data, (n,)
              rf_fake:list[torch.Tensor], # Dis real/fake logits on each kind of fake (reconstructions, prior samples)
             ) -> torch.Tensor:
-    "L_adv for Dis: class cross-entropy + BCE(real→1) + mean over fake kinds of BCE(fake→0)."
+    "`adv='ours'`: L_adv for Dis: class cross-entropy + BCE(real→1) + mean over fake kinds of BCE(fake→0)."
     bce = F.binary_cross_entropy_with_logits
     l_fake = sum(bce(r, torch.zeros_like(r)) for r in rf_fake) / len(rf_fake)
     return weighted_ce(cls_x, y) + bce(rf_real, torch.ones_like(rf_real)) + l_fake
@@ -174,7 +199,7 @@ def gen_loss(rf_fake:list[torch.Tensor], # Dis real/fake logits on each kind of 
              cls_gen:torch.Tensor|None=None, # Dis class logits on class-conditional prior samples, (m, 2)
              y_gen:torch.Tensor|None=None, # the classes they were drawn for, (m,)
             ) -> torch.Tensor:
-    "L_adv for Dec: non-saturating BCE(fake→1) averaged over fake kinds + class consistency CE(Dis(x_p), y_p)."
+    "`adv='ours'`: L_adv for Dec: non-saturating BCE(fake→1) averaged over fake kinds + class consistency CE(Dis(x_p), y_p)."
     bce = F.binary_cross_entropy_with_logits
     l = sum(bce(r, torch.ones_like(r)) for r in rf_fake) / len(rf_fake)
     return l if cls_gen is None else l + weighted_ce(cls_gen, y_gen)
@@ -185,68 +210,77 @@ def feature_loss(f_real:list[torch.Tensor], # Dis hidden features of x (targets;
     "L_fea: sum over Dis layers of the mean squared feature difference."
     return sum(F.mse_loss(b, a.detach()) for a, b in zip(f_real, f_rec))
 
-# %% ../nbs/12_dvaan.ipynb 32
+# %% ../nbs/12_dvaan.ipynb 37
 def _onehot(y): return F.one_hot(y, 2).float()
 
 def _dvaan_losses(nets:nn.ModuleDict, # `enc`, `dec`, `dis`
-                  xb:torch.Tensor, # the mini-batch: inputs
+                  xb:torch.Tensor, # the mini-batch: inputs (augmented samples already joined in paper mode)
                   yb:torch.Tensor, # the mini-batch: labels
-                  aug:torch.Tensor, # the augmented positives D⁺_aug, (m, d)
                   *, mu:float, # prior offset μ
                   u:torch.Tensor, # prior direction u
                   two:bool, # two-component prior
-                  cond:bool, # conditional Enc/Dec (CVAE-GAN)
-                  rng:np.random.Generator, # draws the augmented positives joining the batch
-                  n_total:int, # training-set size (sets the augmented share)
+                  adv:str='paper', # 'paper' (Algorithm 1) or 'ours'
+                  xa:torch.Tensor|None=None, # `adv='ours'`: augmented positives joining Dis's class term
+                  real_cls:bool=False, # paper mode: keep the graph of Dis's CE on the real batch (the `dis_real` diagnostic)
                  ) -> dict[str, torch.Tensor]:
-    "The five loss terms of one Algorithm-1 mini-batch: L_ele, L_KL, L_fea, Dis's L_adv (`adv_d`), Dec's L_adv (`adv_g`)."
-    enc, dec, dis = nets['enc'], nets['dec'], nets['dis']; c = _onehot(yb) if cond else None
-    m, lv = enc(xb, c); z = m + torch.randn_like(m) * (0.5 * lv).exp(); xr = dec(z, c)
+    "The loss terms of one Algorithm-1 mini-batch: L_ele, L_KL, L_fea and Dis's / Dec's L_adv (`adv_d`, `adv_g`)."
+    enc, dec, dis = nets['enc'], nets['dec'], nets['dis']
+    m, lv = enc(xb); z = m + torch.randn_like(m) * (0.5 * lv).exp(); xr = dec(z)
     l_ele = 0.5 * ((xr - xb)**2).sum(1).mean()
     l_kl = kl_shifted(m, lv, prior_means(yb, mu, u) if two else 0.).mean()
     yp = torch.randint(0, 2, (len(xb),), device=xb.device)  # prior samples, balanced over the two classes
-    zp = torch.randn(len(xb), len(u), device=xb.device) + (prior_means(yp, mu, u) if two else 0.)
-    xp = dec(zp, _onehot(yp) if cond else None)
-    cls_x, rf_x, f_x = dis(xb)
-    _, rf_r, f_r = dis(xr); cls_p, rf_p, _ = dis(xp)
-    l_fea = feature_loss(f_x, f_r)
-    class_gen = two or cond  # prior samples carry a class only with the two-component prior or a conditional decoder
-    l_g = gen_loss([rf_r, rf_p], cls_p if class_gen else None, yp if class_gen else None)
+    xp = dec(torch.randn(len(xb), len(u), device=xb.device) + (prior_means(yp, mu, u) if two else 0.)) if two or adv == 'ours' else None
+    cls_x, rf_x, f_x = dis(xb); cls_r, rf_r, f_r = dis(xr)
+    out = dict(ele=l_ele, kl=l_kl, fea=feature_loss(f_x, f_r))
+    if adv == 'paper':
+        out['adv_rec'] = weighted_ce(cls_r, yb)
+        out['adv_prior'] = weighted_ce(dis(xp)[0], yp) if two else torch.zeros((), device=xb.device)
+        out['adv_d'] = out['adv_g'] = out['adv_rec'] + out['adv_prior']
+        out['real'] = weighted_ce(cls_x, yb).detach() if not real_cls else weighted_ce(cls_x, yb)   # Dis's CE on the real batch (logged; `real_cls`: trained)
+        return out
+    cls_p, rf_p, _ = dis(xp)
+    out['adv_g'] = gen_loss([rf_r, rf_p], cls_p if two else None, yp if two else None)
     cls_c, yc = cls_x, yb
-    if len(aug):  # augmented positives join Dis's classifier part in proportion |D⁺_aug| / n
-        ma = max(1, int(round(len(xb) * len(aug) / n_total)))
-        xa = aug[torch.as_tensor(rng.integers(0, len(aug), ma), device=xb.device)]
-        cls_c = torch.cat([cls_x, dis(xa)[0]]); yc = torch.cat([yb, torch.ones(ma, dtype=yb.dtype, device=yb.device)])
-    l_d = dis_loss(cls_c, yc, rf_x, [dis(xr.detach())[1], dis(xp.detach())[1]])
-    return dict(ele=l_ele, kl=l_kl, fea=l_fea, adv_d=l_d, adv_g=l_g)
+    if xa is not None and len(xa):
+        cls_c = torch.cat([cls_x, dis(xa)[0]]); yc = torch.cat([yb, torch.ones(len(xa), dtype=yb.dtype, device=yb.device)])
+    out['adv_d'] = dis_loss(cls_c, yc, rf_x, [dis(xr.detach())[1], dis(xp.detach())[1]])
+    return out
 
-# %% ../nbs/12_dvaan.ipynb 35
+# %% ../nbs/12_dvaan.ipynb 40
 def mu_step(mu:float, # current μ
-            l_fea:float, # L_fea (epoch mean)
-            l_adv:float, # Dis's L_adv (epoch mean)
+            l_fea:float, # L_fea
+            l_adv:float, # L_adv (Dis's)
             *, gamma:float=1., # γ weighting L_adv
-            lr:float=0.1, # step size η on Δμ (the paper's eq. 10 has η = 1)
+            lr:float=1., # step size η on Δμ (the paper's eq. 10 has η = 1)
             mu_min:float=0.1, # μ is kept ≥ mu_min > 0
            ) -> tuple[float, float]:
     "One eq.-10 update: Δμ = tanh(L_fea − γ L_adv); return (max(μ − η Δμ, mu_min), Δμ)."
     d = math.tanh(l_fea - gamma * l_adv)
     return max(mu - lr * d, mu_min), d
 
-# %% ../nbs/12_dvaan.ipynb 39
-@torch.no_grad()
-def augment_batch(dec:nn.Module, # trained decoder
-                  dis:nn.Module, # trained discriminator
-                  u:torch.Tensor, # prior direction, shape (k,)
-                  n:int, # latent draws z ~ N(0, I)
-                  *, cond:bool=False, # decoder takes a one-hot condition (CVAE-GAN)
-                 ) -> torch.Tensor:
-    "Decode z ~ N(0, I); keep x̃ whose pseudo-label (nearer of ±μu) is positive and that Dis also calls positive."
-    z = torch.randn(n, len(u), device=u.device); yh = pseudo_label(z, u)
-    x = dec(z, _onehot(yh) if cond else None)
-    p = F.softmax(dis(x)[0], -1)[:, 1]
-    return x[(yh == 1) & (p > 0.5)]
-
 # %% ../nbs/12_dvaan.ipynb 44
+@torch.no_grad()
+def boundary_samples(dec:nn.Module, # trained decoder
+                     dis:nn.Module, # trained discriminator
+                     u:torch.Tensor, # prior direction, shape (k,)
+                     n:int, # latent draws z ~ N(0, I)
+                     *, cond:bool=False, # decoder takes a one-hot condition (CVAE-GAN)
+                    ) -> tuple[torch.Tensor, torch.Tensor]:
+    "Decode z ~ N(0, I); keep (x̃, ỹ) where the pseudo-label ỹ (nearer of ±μu) and Dis agree."
+    was = dec.training, dis.training; dec.eval(); dis.eval()   # no batch-norm statistics from these draws
+    try:
+        z = torch.randn(n, len(u), device=u.device); yh = pseudo_label(z, u)
+        x = dec(z, _onehot(yh) if cond else None)
+        keep = (F.softmax(dis(x)[0], -1)[:, 1] > 0.5).long() == yh
+    finally: dec.train(was[0]); dis.train(was[1])
+    return x[keep], yh[keep]
+
+def augment_batch(dec:nn.Module, dis:nn.Module, u:torch.Tensor, n:int, *, cond:bool=False) -> torch.Tensor:
+    "The positive boundary samples of `n` draws: pseudo-label positive and Dis also says positive."
+    x, y = boundary_samples(dec, dis, u, n, cond=cond)
+    return x[y == 1]
+
+# %% ../nbs/12_dvaan.ipynb 49
 VARIANTS = {  # prior: 'two' = N(±μu, I) by class, 'zero' = N(0, I); learn_mu: eq. 10 on; augment: grow D⁺
     'dvaan':    dict(prior='two',  learn_mu=True,  augment=True,  balanced=False, cond=False, title='DVAAN'),
     'dvaan_mu': dict(prior='two',  learn_mu=False, augment=True,  balanced=False, cond=False, title='DVAAN_μ'),
@@ -254,149 +288,242 @@ VARIANTS = {  # prior: 'two' = N(±μu, I) by class, 'zero' = N(0, I); learn_mu:
     'vaegan':   dict(prior='zero', learn_mu=False, augment=False, balanced=False, cond=False, title='VAE-GAN'),
     'vaegan_b': dict(prior='zero', learn_mu=False, augment=False, balanced=True,  cond=False, title='VAE-GAN_b'),
     'cvaegan':  dict(prior='zero', learn_mu=False, augment=False, balanced=False, cond=True,  title='CVAE-GAN'),
+    'acgan':    dict(prior='zero', learn_mu=False, augment=False, balanced=False, cond=True,  title='AC-GAN'),
 }
-NETS = ('enc', 'dec', 'dis')  # the keys of the `nn.ModuleDict` the trainer trains
+NETS = ('enc', 'dec', 'dis')  # the keys of the `nn.ModuleDict` DVAANStep trains
 
 @dataclass
 class DVAANFit:
-    "Trained nets (best-on-validation epoch), μ, direction u, history and the augmented minority set."
-    enc: nn.Module; dec: nn.Module; dis: nn.Module
+    "Trained nets (best-on-validation epoch), μ, direction u, history and the augmented set (`cls`: CVAE-GAN's classifier)."
+    enc: nn.Module|None; dec: nn.Module; dis: nn.Module
     mu: float; u: torch.Tensor; variant: str
     history: pd.DataFrame; best_epoch: int
     X_aug: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), np.float32))
+    cls: nn.Module|None = None
+    y_aug: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    @property
+    def clf(self) -> nn.Module: return self.dis if self.cls is None else self.cls
 
-# %% ../nbs/12_dvaan.ipynb 48
-DVAAN_HPS = (HP('k', 8, 'latent dimension', num(1, integer=True)),
-             HP('hidden', (128, 64), 'MLP hidden widths (Dec uses them reversed)', widths),
-             HP('width', 32, 'conv width w (channels w, 2w, 4w, 8w)', num(1, integer=True)),
+# %% ../nbs/12_dvaan.ipynb 53
+NET_HPS = (HP('k', 8, 'latent dimension', num(1, integer=True)),
+           HP('hidden', (128, 64), 'MLP hidden widths (Dec uses them reversed)', widths),
+           HP('conv_scale', 1., "multiplies the conv nets' channels and FC widths (1 = the paper's nets)", num(0, 1, open_lo=True)))
+DVAAN_HPS = (*NET_HPS,
+             HP('adv', 'paper', "L_adv: 'paper' (Algorithm 1: class consistency, per-iteration μ and D⁺) or 'ours' (real/fake + class heads)", one_of('paper', 'ours')),
              HP('lam1', 1., 'λ₁ on L_fea', num(0)),
              HP('lam2', 1., "λ₂ on Dec's L_adv", num(0)),
              HP('mu0', 3., 'initial μ (DVAAN_μ: the fixed μ)', num(0, open_lo=True)),
-             HP('gamma', 0.03, 'γ weighting L_adv in eq. 10', num(0)),
-             HP('mu_lr', 0.1, 'step size η of eq. 10', num(0)),
+             HP('gamma', None, 'γ weighting L_adv in eq. 10 (None: 1 paper, 0.03 ours)', num(0, none=True)),
+             HP('mu_lr', None, 'step size η of eq. 10 (None: 1 paper, 0.1 ours)', num(0, none=True)),
              HP('mu_min', 0.1, 'lower bound on μ', num(0, open_lo=True)),
-             HP('aug_start', None, 'first augmentation epoch (None: epochs // 4)', num(0, integer=True, none=True)),
-             HP('aug_n', None, 'latent draws per epoch (None: the batch size)', num(1, integer=True, none=True)),
-             HP('aug_cap', 1., 'cap on |D⁺_aug| as a multiple of n_pos', num(0)))
+             HP('aug_start', None, 'first augmentation epoch (None: 0 paper, epochs // 4 ours)', num(0, integer=True, none=True)),
+             HP('aug_n', None, 'latent draws per iteration (paper) / epoch (ours) (None: the batch size)', num(1, integer=True, none=True)),
+             HP('aug_cap', 1., 'cap on |D⁺| as a multiple of n_pos', num(0)),
+             HP('aug_classes', 'pos', "boundary samples kept: 'pos' (agreed positives) or 'both' (every agreed sample)", one_of('pos', 'both')),
+             HP('dis_real', False, "paper mode: Dis also minimises CE on the real batch (a diagnostic, not in Algorithm 1)", flag))
 _D = {h.name: h.default for h in DVAAN_HPS}
+MODE_DEFAULTS = {'paper': dict(gamma=1., mu_lr=1.), 'ours': dict(gamma=0.03, mu_lr=0.1)}
 
-# %% ../nbs/12_dvaan.ipynb 50
+# %% ../nbs/12_dvaan.ipynb 55
 LOSS_KEYS = ('ele', 'kl', 'fea', 'adv_d', 'adv_g')
 
 class DVAANStep(Step):
-    "Algorithm 1 as a `Trainer` step: three per-network updates per batch; μ (eq. 10) and D⁺_aug move after each epoch."
-    def __init__(self, variant:str='dvaan', # a key of `VARIANTS`
-                 *, lam1:float=_D['lam1'], # λ₁ on L_fea
-                 lam2:float=_D['lam2'], # λ₂ on Dec's L_adv
-                 mu0:float=_D['mu0'], # μ init and eq.-10 update
-                 gamma:float=_D['gamma'], # μ init and eq.-10 update
-                 mu_lr:float=_D['mu_lr'], # μ init and eq.-10 update
-                 mu_min:float=_D['mu_min'], # μ init and eq.-10 update
-                 aug_start:int|None=_D['aug_start'], # augmentation (see `DVAAN_HPS`)
-                 aug_n:int|None=_D['aug_n'], # augmentation (see `DVAAN_HPS`)
-                 aug_cap:float=_D['aug_cap'], # augmentation (see `DVAAN_HPS`)
+    "Algorithm 1 as a `Trainer` step: three per-network updates per batch; μ (eq. 10) and D⁺ move per iteration (paper) or epoch (ours)."
+    def __init__(self, variant:str='dvaan', # a `DVAANStep` key of `VARIANTS`
+                 *, adv:str=_D['adv'], # 'paper' or 'ours'
+                 lam1:float=_D['lam1'], lam2:float=_D['lam2'], # λ₁ on L_fea, λ₂ on Dec's L_adv
+                 mu0:float=_D['mu0'], gamma:float|None=_D['gamma'], mu_lr:float|None=_D['mu_lr'], mu_min:float=_D['mu_min'], # μ init and eq. 10
+                 aug_start:int|None=_D['aug_start'], aug_n:int|None=_D['aug_n'], aug_cap:float=_D['aug_cap'], aug_classes:str=_D['aug_classes'], # D⁺
+                 dis_real:bool=_D['dis_real'], # paper mode: Dis also trained on the real batch (diagnostic)
                 ):
-        if variant not in VARIANTS: raise ValueError(f"variant must be one of {', '.join(VARIANTS)}, got {variant!r}")
-        cfg = VARIANTS[variant]; self.variant, self.two, self.cond = variant, cfg['prior'] == 'two', cfg['cond']
-        self.learn_mu, self.augment = cfg['learn_mu'], cfg['augment'] and self.two
-        self.lam1, self.lam2, self.mu0, self.gamma, self.mu_lr, self.mu_min = lam1, lam2, mu0, gamma, mu_lr, mu_min
-        self.aug_start, self.aug_n, self.aug_cap = aug_start, aug_n, aug_cap
-        self.mu = self.u = self.aug = None; self._vals = []
+        if variant not in VARIANTS or VARIANTS[variant]['cond']:
+            raise ValueError(f"variant must be one of {', '.join(v for v in VARIANTS if not VARIANTS[v]['cond'])}, got {variant!r}")
+        cfg = VARIANTS[variant]; self.variant, self.two, self.adv = variant, cfg['prior'] == 'two', adv
+        self.learn_mu, self.augment = cfg['learn_mu'] and self.two, cfg['augment'] and self.two
+        md = MODE_DEFAULTS[adv]
+        self.lam1, self.lam2, self.mu0, self.mu_min = lam1, lam2, mu0, mu_min
+        self.gamma, self.mu_lr = md['gamma'] if gamma is None else gamma, md['mu_lr'] if mu_lr is None else mu_lr
+        self.aug_start, self.aug_n, self.aug_cap, self.aug_classes, self.dis_real = aug_start, aug_n, aug_cap, aug_classes, dis_real
+        self.mu = self.u = self.aug = self.aug_y = None; self._vals = []
     def optimizers(self, tr): return [make_optimizer(tr.model[n].parameters(), tr.spec) for n in NETS]
-    def state(self) -> dict: return dict(mu=self.mu, u=self.u, aug=self.aug)
-    def load_state(self, state:dict): self.mu, self.u, self.aug = state['mu'], state['u'], state['aug']
+    def state(self) -> dict: return dict(mu=self.mu, u=self.u, aug=self.aug, aug_y=self.aug_y)
+    def load_state(self, state:dict): self.mu, self.u, self.aug, self.aug_y = state['mu'], state['u'], state['aug'], state['aug_y']
     def before_fit(self, tr):
         if tr.scaler is not None: raise ValueError("DVAANStep sets per-network gradients itself: amp=True is not supported")
-        self.cap = int(round(self.aug_cap * int(tr.y.sum()))) if self.augment else 0
-        self.first_aug = tr.spec.epochs // 4 if self.aug_start is None else self.aug_start
+        self.cap = int(round(self.aug_cap * int(tr.y.sum()) * (2 if self.aug_classes == 'both' else 1))) if self.augment else 0
+        self.first_aug = (0 if self.adv == 'paper' else tr.spec.epochs // 4) if self.aug_start is None else self.aug_start
         self.n_draw = self.aug_n or tr.spec.batch_size or len(tr.y)
-        if tr.start == 0:  # a fresh run (a resumed one has μ, u, D⁺_aug and the rows from its checkpoint)
+        if tr.start == 0:  # a fresh run (a resumed one has μ, u, D⁺ and the rows from its checkpoint)
             self.u = prior_direction(tr.model['enc'].out.out_features // 2).to(tr.device)
-            self.mu, self.aug = float(self.mu0) if self.two else 0., torch.zeros(0, tr.X.shape[1], device=tr.device)
-            tr.hist['rows'] = []
-    def before_epoch(self, tr): self._vals = []
+            self.mu = float(self.mu0) if self.two else 0.
+            self.aug, self.aug_y = torch.zeros(0, tr.X.shape[1], device=tr.device), torch.zeros(0, dtype=torch.long, device=tr.device)
+            tr.hist['rows'], tr.hist['mu_iter'] = [], []
+    def before_epoch(self, tr): self._vals, self._mus, self._new = [], [], 0
 
-# %% ../nbs/12_dvaan.ipynb 52
+# %% ../nbs/12_dvaan.ipynb 57
+@patch_to(DVAANStep)
+def _grow(self, tr):
+    "Draw boundary samples into D⁺ (FIFO, capped); return how many were kept."
+    x, y = boundary_samples(tr.model['dec'], tr.model['dis'], self.u, self.n_draw)
+    if self.aug_classes == 'pos': x, y = x[y == 1], y[y == 1]
+    self.aug, self.aug_y = torch.cat([self.aug, x])[-self.cap:], torch.cat([self.aug_y, y])[-self.cap:]
+    return len(x)
+
 @patch_to(DVAANStep)
 def __call__(self, tr, xb, yb):
-    "One mini-batch: the five losses, each network's gradient of its own criterion, three optimizer steps; returns Dis's L_adv."
-    L = _dvaan_losses(tr.model, xb, yb, self.aug, mu=self.mu, u=self.u, two=self.two, cond=self.cond, rng=tr.rng, n_total=len(tr.y))
+    "One mini-batch: the losses, each network's gradient of its own criterion, three optimizer steps; returns Dis's L_adv."
+    paper, xa = self.adv == 'paper', None
+    if len(self.aug):   # D⁺ joins in proportion |D⁺| / n: the whole batch in paper mode, Dis's class term in ours
+        ma = max(1, int(round(len(xb) * len(self.aug) / len(tr.y))))
+        ia = torch.as_tensor(tr.rng.integers(0, len(self.aug), ma), device=xb.device)
+        if paper: xb, yb = torch.cat([xb, self.aug[ia]]), torch.cat([yb, self.aug_y[ia]])
+        else: xa = self.aug[ia]
+    L = _dvaan_losses(tr.model, xb, yb, mu=self.mu, u=self.u, two=self.two, adv=self.adv, xa=xa, real_cls=self.dis_real)
     crit = (L['ele'] + L['kl'] + self.lam1 * L['fea'],                         # Enc
             L['ele'] + self.lam1 * L['fea'] + self.lam2 * L['adv_g'],          # Dec
-            L['adv_d'])                                                        # Dis
+            L['adv_d'] + (L['real'] if paper and self.dis_real else 0.))       # Dis
     ps = [list(tr.model[n].parameters()) for n in NETS]
-    gs = [torch.autograd.grad(c, p, retain_graph=i < 2) for i, (c, p) in enumerate(zip(crit, ps))]
-    for opt, p, g in zip(tr.opts, ps, gs):
+    gs = [torch.autograd.grad(c, p, retain_graph=i < 2, allow_unused=True) for i, (c, p) in enumerate(zip(crit, ps))]
+    for opt, p, g in zip(tr.opts, ps, gs):   # (paper mode: Dis's real/fake head gets no gradient and stays unused)
         for p_, g_ in zip(p, g): p_.grad = g_
         tr.optimizer_step(opt)
-    self._vals.append({key: float(v.detach()) for key, v in L.items()})
+    v = {key: float(x.detach()) for key, x in L.items()}; self._vals.append(v)
+    if paper:   # Algorithm 1: μ and D⁺ move after every iteration
+        if self.learn_mu: self.mu = mu_step(self.mu, v['fea'], v['adv_d'], gamma=self.gamma, lr=self.mu_lr, mu_min=self.mu_min)[0]
+        if self.cap > 0 and tr.epoch >= self.first_aug: self._new += self._grow(tr)
+    tr.hist['mu_iter'].append(self.mu); self._mus.append(self.mu)
     return L['adv_d'].detach()
 
 @patch_to(DVAANStep)
 def after_epoch(self, tr):
-    "Epoch means of the losses, eq. 10 on μ, boundary samples into D⁺_aug (FIFO, capped), one row in `tr.hist['rows']`."
-    s = dict.fromkeys(LOSS_KEYS, 0.)
-    for v in self._vals:
-        for key in s: s[key] += v[key] / len(self._vals)
+    "Epoch means of the losses; in ours mode eq. 10 on them and the epoch's boundary samples; one row in `tr.hist['rows']`."
+    s = {key: float(np.mean([v[key] for v in self._vals])) for key in self._vals[0]}
     if not all(math.isfinite(v) for v in s.values()): raise RuntimeError(f"non-finite loss at epoch {tr.epoch}: {s}")
-    dmu, n_new = 0., 0
-    if self.two and self.learn_mu: self.mu, dmu = mu_step(self.mu, s['fea'], s['adv_d'], gamma=self.gamma, lr=self.mu_lr, mu_min=self.mu_min)
-    if self.cap > 0 and tr.epoch >= self.first_aug:
-        new = augment_batch(tr.model['dec'], tr.model['dis'], self.u, self.n_draw, cond=self.cond); n_new = len(new)
-        self.aug = torch.cat([self.aug, new])[-self.cap:]  # FIFO: D⁺ grows up to the cap, then the oldest are replaced
-    row = dict(epoch=tr.epoch, **{f'l_{key}': v for key, v in s.items()}, mu=self.mu, dmu=dmu, n_new=n_new, n_aug=len(self.aug))
+    if self.adv == 'ours':
+        if self.learn_mu: self.mu = mu_step(self.mu, s['fea'], s['adv_d'], gamma=self.gamma, lr=self.mu_lr, mu_min=self.mu_min)[0]
+        if self.cap > 0 and tr.epoch >= self.first_aug: self._new = self._grow(tr)
+    row = dict(epoch=tr.epoch, **{f'l_{key}': v for key, v in s.items()}, mu=self.mu, mu_sd=float(np.std(self._mus)),
+               n_new=self._new, n_aug=len(self.aug))
     if tr.has_val: row['val_auc'] = tr.hist['val'][-1]
     tr.hist['rows'].append(row)
 
-# %% ../nbs/12_dvaan.ipynb 55
-@torch.no_grad()
-def _scores(dis, X, chunk=4096):
-    "Dis's positive-class probability, in chunks."
-    return torch.cat([F.softmax(dis(X[i:i + chunk])[0], -1)[:, 1] for i in range(0, len(X), chunk)]).cpu().numpy()
+# %% ../nbs/12_dvaan.ipynb 60
+class ACGANStep(Step):
+    "AC-GAN: D (class + real/fake heads) on real and fake, then the label-conditioned generator `dec`."
+    def optimizers(self, tr): return [make_optimizer(tr.model[n].parameters(), tr.spec) for n in ('dec', 'dis')]
+    def before_fit(self, tr): tr.hist['rows'] = []
+    def before_epoch(self, tr): self._vals = []
+    def __call__(self, tr, xb, yb):
+        gen, dis = tr.model['dec'], tr.model['dis']; bce = F.binary_cross_entropy_with_logits
+        yf = torch.randint(0, 2, (len(xb),), device=xb.device)
+        xf = gen(torch.randn(len(xb), gen.k, device=xb.device), _onehot(yf))
+        c_r, r_r, _ = dis(xb); c_f, r_f, _ = dis(xf.detach())
+        l_d = bce(r_r, torch.ones_like(r_r)) + bce(r_f, torch.zeros_like(r_f)) + weighted_ce(c_r, yb) + weighted_ce(c_f, yf)
+        tr.backward(l_d, tr.opts[1])
+        c_g, r_g, _ = dis(xf)
+        l_g = bce(r_g, torch.ones_like(r_g)) + weighted_ce(c_g, yf)
+        tr.backward(l_g, tr.opts[0])
+        self._vals.append(dict(d=float(l_d.detach()), g=float(l_g.detach()), cls_real=float(weighted_ce(c_r, yb).detach())))
+        return l_d.detach()
+    def after_epoch(self, tr):
+        s = {f'l_{k}': float(np.mean([v[k] for v in self._vals])) for k in self._vals[0]}
+        if not all(math.isfinite(v) for v in s.values()): raise RuntimeError(f"non-finite loss at epoch {tr.epoch}: {s}")
+        tr.hist['rows'].append(dict(epoch=tr.epoch, **s, **({'val_auc': tr.hist['val'][-1]} if tr.has_val else {})))
 
-def dis_auc(tr) -> float:
-    "DVAAN's selection score: the validation AUC of Dis's class head (`tr` is the `Trainer`)."
-    return roc_auc(tr.yv.cpu().numpy(), _scores(tr.model['dis'], tr.Xv))
+CVAEGAN_HPS = (HP('lam_kl', 3., 'λ₁ on L_KL (Bao et al.)', num(0)), HP('lam_g', 1., 'λ₂ on L_G', num(0)),
+               HP('lam_gd', 1e-3, 'λ₃ on L_GD (mean feature matching, D)', num(0)), HP('lam_gc', 1e-3, 'λ₄ on L_GC (mean feature matching, C)', num(0)))
+
+def _fmean(a, b): return 0.5 * ((a.mean(0) - b.mean(0))**2).sum()
+
+class CVAEGANStep(Step):
+    "CVAE-GAN (Bao et al. 2017): Enc(x, y), Dec(z, y), real/fake D, classifier C; pairwise and mean feature matching."
+    def __init__(self, lam_kl=3., lam_g=1., lam_gd=1e-3, lam_gc=1e-3): self.lam = (lam_kl, lam_g, lam_gd, lam_gc)
+    KEYS = ('enc', 'dec', 'dis', 'cls')
+    def optimizers(self, tr): return [make_optimizer(tr.model[n].parameters(), tr.spec) for n in self.KEYS]
+    def before_fit(self, tr): tr.hist['rows'] = []
+    def before_epoch(self, tr): self._vals = []
+    def __call__(self, tr, xb, yb):
+        enc, dec, D, C = (tr.model[n] for n in self.KEYS); c = _onehot(yb); bce = F.binary_cross_entropy_with_logits
+        m, lv = enc(xb, c); xr = dec(m + torch.randn_like(m) * (0.5 * lv).exp(), c)
+        xp = dec(torch.randn_like(m), c)
+        l_kl = kl_shifted(m, lv).mean()
+        _, rD_x, fD_x = D(xb); _, rD_r, fD_r = D(xr); _, rD_p, fD_p = D(xp)
+        cC_x, _, fC_x = C(xb); _, _, fC_r = C(xr); _, _, fC_p = C(xp)
+        fD_x, fC_x = fD_x[-1].detach(), fC_x[-1].detach()
+        l_g = 0.5 * ((xb - xr)**2).sum(1).mean() + 0.5 * F.mse_loss(fD_r[-1], fD_x) + 0.5 * F.mse_loss(fC_r[-1], fC_x)
+        l_gd = _fmean(fD_x, fD_p[-1])
+        l_gc = sum(_fmean(fC_x[yb == k], fC_p[-1][yb == k]) for k in (0, 1) if (yb == k).any())
+        l_d = bce(rD_x, torch.ones_like(rD_x)) + bce(rD_r, torch.zeros_like(rD_r)) + bce(rD_p, torch.zeros_like(rD_p))
+        l_c = weighted_ce(cC_x, yb); a1, a2, a3, a4 = self.lam
+        crit = (a1 * l_kl + a2 * l_g, a2 * l_g + a3 * l_gd + a4 * l_gc, l_d, l_c)
+        ps = [list(tr.model[n].parameters()) for n in self.KEYS]
+        gs = [torch.autograd.grad(cr, p, retain_graph=i < 3, allow_unused=True) for i, (cr, p) in enumerate(zip(crit, ps))]
+        for opt, p, g in zip(tr.opts, ps, gs):
+            for p_, g_ in zip(p, g): p_.grad = g_
+            tr.optimizer_step(opt)
+        self._vals.append({k: float(v.detach()) for k, v in dict(kl=l_kl, g=l_g, gd=l_gd, gc=l_gc, d=l_d, c=l_c).items()})
+        return l_c.detach()
+    after_epoch = ACGANStep.after_epoch
+
+# %% ../nbs/12_dvaan.ipynb 62
+@torch.no_grad()
+def _scores(clf, X, chunk=4096):
+    "The classifier's positive-class probability, in chunks (eval mode: batch-norm running statistics)."
+    was = clf.training; clf.eval()
+    try: return torch.cat([F.softmax(clf(X[i:i + chunk])[0], -1)[:, 1] for i in range(0, len(X), chunk)]).cpu().numpy()
+    finally: clf.train(was)
+
+def clf_auc(tr) -> float:
+    "Selection score: the validation AUC of the classifier (`cls` when the model has one, else Dis)."
+    return roc_auc(tr.yv.cpu().numpy(), _scores(tr.model['cls'] if 'cls' in tr.model else tr.model['dis'], tr.Xv))
+dis_auc = clf_auc
 
 DVAAN_SPEC = TrainSpec(epochs=100, batch_size=64, lr=1e-3, betas=(0.5, 0.999), select='best', ties='last')
 
-# %% ../nbs/12_dvaan.ipynb 57
+# %% ../nbs/12_dvaan.ipynb 64
 def train_dvaan(X, # training inputs, shape (n, d) (images flattened)
                 y, # labels: 1 = minority/positive, 0 = majority
                 spec:TrainSpec|None=None, # the protocol (default `DVAAN_SPEC`); `spec_kw` change its fields
                 *, variant:str='dvaan', # a key of `VARIANTS`
-                X_val=None, # validation data: the epoch with the best Dis AUC is kept
-                y_val=None, # validation data: the epoch with the best Dis AUC is kept
-                image_shape=None, # (C, 28, 28) / (C, 32, 32): conv nets; None: MLPs
-                k:int=_D['k'], hidden=_D['hidden'], width:int=_D['width'], # nets (see `make_nets`)
-                lam1:float=_D['lam1'], lam2:float=_D['lam2'], # λ₂ on Dec's L_adv
-                mu0:float=_D['mu0'], gamma:float=_D['gamma'], mu_lr:float=_D['mu_lr'], mu_min:float=_D['mu_min'], # μ init and eq.-10 update
-                aug_start:int|None=_D['aug_start'], aug_n:int|None=_D['aug_n'], aug_cap:float=_D['aug_cap'], # augmentation: first epoch (None: epochs // 4), draws per epoch (None: batch size), cap × n_pos
+                X_val=None, # validation data: the epoch with the best classifier AUC is kept
+                y_val=None, # validation data: the epoch with the best classifier AUC is kept
+                image_shape=None, # (C, 28, 28) / (C, 32, 32): the paper's conv nets; None: MLPs
                 seed:int=0, # seeds the initialisation, batches and draws
-                **spec_kw) -> DVAANFit:
-    "Train one DVAAN variant or baseline with the `Trainer` and `DVAANStep`; return the best-on-validation nets."
+                **kw) -> DVAANFit:
+    "Train one DVAAN variant or baseline with the `Trainer`; return the best-on-validation nets. `kw`: declared HPs and `TrainSpec` fields."
     if variant not in VARIANTS: raise ValueError(f"variant must be one of {', '.join(VARIANTS)}, got {variant!r}")
-    hp = dict(k=k, hidden=hidden, width=width, lam1=lam1, lam2=lam2, mu0=mu0, gamma=gamma, mu_lr=mu_lr, mu_min=mu_min,
-              aug_start=aug_start, aug_n=aug_n, aug_cap=aug_cap)
-    hp = {h.name: h(hp[h.name]) for h in DVAAN_HPS}; cfg = VARIANTS[variant]
-    spec = (spec or DVAAN_SPEC).replace(**{**spec_kw, **(dict(balanced=True) if cfg['balanced'] else {})})
+    cfg = VARIANTS[variant]
+    hps = {h.name: h for h in {'acgan': NET_HPS, 'cvaegan': (*NET_HPS, *CVAEGAN_HPS)}.get(variant, DVAAN_HPS)}
+    if bad := [k for k in kw if k not in hps and k not in SPEC_FIELDS]:
+        near = difflib.get_close_matches(bad[0], [*hps, *SPEC_FIELDS], n=1)
+        raise ValueError(f"unknown hyperparameter {bad[0]!r} for {variant!r}" + (f"; did you mean {near[0]!r}?" if near else f"; declared: {', '.join(hps)}"))
+    hp = {n: h(kw[n]) if n in kw else h.default for n, h in hps.items()}
+    spec = (spec or DVAAN_SPEC).replace(**{**{k: v for k, v in kw.items() if k in SPEC_FIELDS}, **(dict(balanced=True) if cfg['balanced'] else {})})
     X, y = check_Xy(X, y, binary=True)
     if X_val is not None: X_val, y_val = check_Xy(X_val, y_val, binary=True)
     set_seed(seed)
-    nets = nn.ModuleDict(zip(NETS, make_nets(X.shape[1], k=hp['k'], hidden=hp['hidden'], image_shape=image_shape,
-                                             width=hp['width'], n_cond=2 if cfg['cond'] else 0)))
-    step = DVAANStep(variant, **{n: v for n, v in hp.items() if n not in ('k', 'hidden', 'width')})
-    hist = Trainer(nets, spec, step=step, score=dis_auc if X_val is not None else None, seed=seed).fit(X, y, X_val, y_val)
-    return DVAANFit(nets['enc'], nets['dec'], nets['dis'], step.mu, step.u, variant, pd.DataFrame(hist['rows']),
-                    hist.get('best_epoch', hist['epochs_run'] - 1), step.aug.cpu().numpy())
+    enc, dec, dis = make_nets(X.shape[1], k=hp['k'], hidden=hp['hidden'], image_shape=image_shape, conv_scale=hp['conv_scale'],
+                              n_cond=2 if cfg['cond'] else 0)
+    if variant == 'acgan': nets, step = nn.ModuleDict(dict(dec=dec, dis=dis)), ACGANStep()
+    elif variant == 'cvaegan':
+        cls = make_nets(X.shape[1], k=hp['k'], hidden=hp['hidden'], image_shape=image_shape, conv_scale=hp['conv_scale'])[2]
+        nets, step = nn.ModuleDict(dict(enc=enc, dec=dec, dis=dis, cls=cls)), CVAEGANStep(**{h.name: hp[h.name] for h in CVAEGAN_HPS})
+    else: nets, step = nn.ModuleDict(dict(enc=enc, dec=dec, dis=dis)), DVAANStep(variant, **{n: v for n, v in hp.items() if n not in ('k', 'hidden', 'conv_scale')})
+    hist = Trainer(nets, spec, step=step, score=clf_auc if X_val is not None else None, seed=seed).fit(X, y, X_val, y_val)
+    dv = isinstance(step, DVAANStep); u = step.u if dv else prior_direction(hp['k'])
+    rows = pd.DataFrame(hist['rows'])
+    return DVAANFit(nets['enc'] if 'enc' in nets else None, nets['dec'], nets['dis'], step.mu if dv else 0., u, variant, rows,
+                    hist.get('best_epoch', hist['epochs_run'] - 1),
+                    step.aug.cpu().numpy() if dv else np.zeros((0, X.shape[1]), np.float32), nets['cls'] if 'cls' in nets else None,
+                    step.aug_y.cpu().numpy() if dv else np.zeros(0, np.int64))
 
-# %% ../nbs/12_dvaan.ipynb 61
+# %% ../nbs/12_dvaan.ipynb 68
 def predict_dvaan(fit:DVAANFit, # a trained `DVAANFit`
                   X, # inputs, shape (n, d)
                  ) -> np.ndarray:
-    "Class probabilities (n, 2) from the discriminator's class head."
-    X = torch.as_tensor(check_Xy(X, np.zeros(len(X), np.int64), min_classes=1)[0], device=next(fit.dis.parameters()).device)
-    p1 = _scores(fit.dis, X)
+    "Class probabilities (n, 2) from the classifier (Dis's class head; CVAE-GAN's C)."
+    X = torch.as_tensor(check_Xy(X, np.zeros(len(X), np.int64), min_classes=1)[0], device=next(fit.clf.parameters()).device)
+    p1 = _scores(fit.clf, X)
     return np.stack([1 - p1, p1], 1)
 
 def _cond(fit, y, n, device):
@@ -407,110 +534,213 @@ def _cond(fit, y, n, device):
     if len(y) != n: raise ValueError(f"y has {len(y)} labels for {n} inputs")
     return _onehot(y)
 
+class _evaluating:
+    "Context: the given nets in eval mode (batch-norm running statistics), restored afterwards."
+    def __init__(self, *nets): self.nets = [n for n in nets if n is not None]
+    def __enter__(self): self.was = [n.training for n in self.nets]; [n.eval() for n in self.nets]
+    def __exit__(self, *a): [n.train(w) for n, w in zip(self.nets, self.was)]
+
 @torch.no_grad()
 def encode(fit:DVAANFit, X, y=None) -> np.ndarray:
     "Posterior means (n, k) (CVAE-GAN needs the labels `y`)."
+    if fit.enc is None: raise ValueError(f"{fit.variant!r} has no encoder")
     X = torch.as_tensor(np.asarray(X, np.float32), device=fit.u.device)
-    return fit.enc(X, _cond(fit, y, len(X), X.device))[0].cpu().numpy()
+    with _evaluating(fit.enc): return fit.enc(X, _cond(fit, y, len(X), X.device))[0].cpu().numpy()
 
 @torch.no_grad()
 def recon_mse(fit:DVAANFit, X, y=None) -> float:
-    "Mean squared reconstruction error per element, decoding the posterior means (CVAE-GAN needs `y`)."
+    "Mean squared reconstruction error per element, decoding the posterior means (CVAE-GAN needs `y`; NaN without an encoder)."
+    if fit.enc is None: return float('nan')
     Xt = torch.as_tensor(np.asarray(X, np.float32), device=fit.u.device); c = _cond(fit, y, len(Xt), Xt.device)
-    return float(((fit.dec(fit.enc(Xt, c)[0], c) - Xt)**2).mean())
+    with _evaluating(fit.enc, fit.dec): return float(((fit.dec(fit.enc(Xt, c)[0], c) - Xt)**2).mean())
 
 @torch.no_grad()
 def sample(fit:DVAANFit, # a trained DVAAN (`train_dvaan`)
            n:int, # number of samples
            component:int=0, # +1: N(μu, I); -1: N(−μu, I); 0: N(0, I)
            seed:int=0) -> np.ndarray:
-    "Decode n draws from one prior component, shape (n, d) (CVAE-GAN: conditioned on y = [component > 0])."
+    "Decode n draws from one prior component, shape (n, d) (CVAE-GAN / AC-GAN: conditioned on y = [component > 0])."
     g = torch.Generator().manual_seed(seed)
     z = torch.randn(n, len(fit.u), generator=g).to(fit.u.device) + component * fit.mu * fit.u
-    return fit.dec(z, _cond(fit, np.full(n, int(component > 0)), n, z.device)).cpu().numpy()
+    with _evaluating(fit.dec): return fit.dec(z, _cond(fit, np.full(n, int(component > 0)), n, z.device)).cpu().numpy()
 
-# %% ../nbs/12_dvaan.ipynb 71
+# %% ../nbs/12_dvaan.ipynb 78
 class DVAANPredictor:
-    "A trained `DVAANFit`: `predict_proba(X)` from the discriminator's class head."
+    "A trained `DVAANFit`: `predict_proba(X)` from its classifier."
     def __init__(self, fit:DVAANFit): self.fit = fit
     def predict_proba(self, X) -> np.ndarray: return predict_dvaan(self.fit, X)
     def __repr__(self): return f"DVAANPredictor({self.fit.variant})"
 
+def _image_shape(split):
+    "The split's image shape when the conv nets apply (28×28 or 32×32), else None (e.g. 8×8 digits: MLPs)."
+    shape = (getattr(split, 'meta', None) or {}).get('image_shape')
+    return tuple(shape) if shape is not None and tuple(shape[1:]) in ((28, 28), (32, 32)) else None
+
 def _dvaan_builder(variant):
     def build(split, spec, *, seed:int=0, **hp):
-        shape = (getattr(split, 'meta', None) or {}).get('image_shape')  # the one place the split's image shape is read
-        if shape is not None and tuple(shape[1:]) not in ((28, 28), (32, 32)): shape = None   # e.g. 8×8 digits: MLPs
         return DVAANPredictor(train_dvaan(split.Xtr, split.ytr, spec, variant=variant, X_val=split.Xva, y_val=split.yva,
-                                          image_shape=shape, seed=seed, **hp))
+                                          image_shape=_image_shape(split), seed=seed, **hp))
     build.__doc__ = f"`train_dvaan(variant='{variant}')` on `split` (conv nets for 28×28 / 32×32 images); a `DVAANPredictor`."
     build.__name__ = build.__qualname__ = f"{variant}_method"
     return build
 
-DVAAN_SMOKE = dict(epochs=2, k=3, hidden=(16,), batch_size=32, aug_start=0)
+DVAAN_SMOKE = dict(epochs=2, k=3, hidden=(16,), batch_size=32, conv_scale=1/16)
+_VARIANT_HPS = {'acgan': NET_HPS, 'cvaegan': (*NET_HPS, *CVAEGAN_HPS)}
 for _v, _cfg in VARIANTS.items():
-    register_method(_v, *DVAAN_HPS, spec=DVAAN_SPEC.replace(balanced=_cfg['balanced']), title=_cfg['title'],
+    register_method(_v, *_VARIANT_HPS.get(_v, DVAAN_HPS), spec=DVAAN_SPEC.replace(balanced=_cfg['balanced']), title=_cfg['title'],
                     binary_only=True, smoke=DVAAN_SMOKE)(_dvaan_builder(_v))
 
-# %% ../nbs/12_dvaan.ipynb 75
-DVAAN_MNIST = Preset('dvaan_mnist', 'dvaan', spec=DVAAN_SPEC.replace(epochs=50),
-                     hp=dict(k=32, width=32), doc="MNIST 5 vs 6 and Fashion-MNIST sandal vs sneaker, IR 1:5, conv nets (GPU)")
-DVAAN_CIFAR = Preset('dvaan_cifar', 'dvaan', spec=DVAAN_SPEC.replace(epochs=50),
-                     hp=dict(k=32, width=32), doc="CIFAR-10 cat vs dog, IR 1:5, conv nets (GPU)")
-DVAAN_DIGITS = Preset('dvaan_digits', 'dvaan', spec=DVAAN_SPEC, doc="CPU stand-in: 8×8 digits, MLPs 128-64, k = 8, 100 epochs")
-DVAAN_KEEL = Preset('dvaan_keel', 'dvaan', spec=DVAAN_SPEC.replace(epochs=60), doc="KEEL folds, MLPs 128-64, k = 8, 60 epochs")
+# %% ../nbs/12_dvaan.ipynb 82
+DVAAN_IMAGE = Preset('dvaan_image', 'dvaan', spec=DVAAN_SPEC.replace(epochs=50), hp=dict(k=32, conv_scale=1.),
+                     doc="MNIST 5 vs 6, Fashion-MNIST sandal vs sneaker, CIFAR-10 cat vs dog (Tables 1-3): the paper's conv nets, paper mode (GPU)")
+DVAAN_OURS = Preset('dvaan_ours', 'dvaan', spec=DVAAN_SPEC, hp=dict(adv='ours'),
+                    doc="the earlier reading of L_adv: real/fake + class heads, μ per epoch (η = 0.1, γ = 0.03)")
+DVAAN_DIGITS = Preset('dvaan_digits', 'dvaan', spec=DVAAN_SPEC.replace(epochs=60), doc="CPU stand-in: 8×8 digits, MLPs 128-64, k = 8, 60 epochs")
+DVAAN_KEEL = Preset('dvaan_keel', 'dvaan', spec=DVAAN_SPEC.replace(epochs=60), doc="KEEL 60/20/20 folds, MLPs 128-64, k = 8, 60 epochs")
 
-# %% ../nbs/12_dvaan.ipynb 78
+# %% ../nbs/12_dvaan.ipynb 85
+ALIASES = {'dvaan_ours': ('dvaan', dict(adv='ours')), 'dvaan_real': ('dvaan', dict(dis_real=True))}   # table labels: a method with fixed hyperparameters
+TABLE_METHODS = ('dvaan', 'dvaan_ours', 'dvaan_mu', 'dvaan_a', 'vaegan', 'vaegan_b', 'cvaegan', 'acgan', 'ce', 'rs', 'smote')
+
+def versions() -> dict:
+    "The `imbal_nb` and `torch` versions (read from the loaded package: no import of the package's front ends)."
+    import sys
+    return dict(imbal_nb=getattr(sys.modules.get('imbal_nb'), '__version__', 'unknown'), torch=torch.__version__)
+
+def stamp(df:pd.DataFrame) -> pd.DataFrame:
+    "The table with the `imbal_nb` and `torch` versions as columns (every results file carries them)."
+    return df.assign(imbal_nb_version=versions()['imbal_nb'], torch_version=torch.__version__)
+
+def _resolve(label, preset, kw):
+    "(method name, spec, hp) of a table label: a preset's protocol for the GAN family, the method's own otherwise."
+    name, fixed = ALIASES.get(label, (label, {}))
+    m = get_method(name); gan = name in VARIANTS
+    pool = {**(preset.hp if preset is not None and gan else {}), **fixed, **kw}
+    spec, hp = m.resolve(None, **{k: v for k, v in pool.items() if k in m.hps or k in SPEC_FIELDS})
+    if preset is not None and gan: spec = preset.spec.replace(balanced=m.spec.balanced, **{k: v for k, v in kw.items() if k in SPEC_FIELDS})
+    return name, spec, hp
+
+# %% ../nbs/12_dvaan.ipynb 87
 def dvaan_table(splits:list, # `Split`s; run i uses training seed `seeds[i]`
-                *, methods=tuple(VARIANTS), # variants to run
+                *, methods=TABLE_METHODS, # GAN-family variants, aliases (`dvaan_ours`) and registered baselines
                 seeds=None, # training seed per split (default 0, 1, 2, ...)
                 dataset:str|None=None, # name for the `dataset` column (default `split.name`)
-                preset:Preset|str|None=None, # a DVAAN preset, applied to every variant (default: `DVAAN_SPEC`, declared defaults)
+                preset:Preset|str|None=None, # a DVAAN preset: its protocol for every GAN-family method
+                ref_kw:dict|None=None, # extra keywords for the non-GAN methods (e.g. `arch='cnn'` on images)
                 **kw) -> tuple[pd.DataFrame, pd.DataFrame]:
-    "Train `methods` on every split with one protocol; return (one metrics row per run, per-epoch history of every run)."
+    "Train `methods` on every split; return (one metrics row per run, per-epoch history of every GAN-family run)."
     seeds = list(range(len(splits))) if seeds is None else list(seeds)
     if len(seeds) != len(splits): raise ValueError(f"need one seed per split, got {len(seeds)} seeds for {len(splits)} splits")
-    bad = [m for m in methods if m not in VARIANTS]
-    if bad: raise ValueError(f"dvaan_table runs the variants {', '.join(VARIANTS)}; got {bad} (use reference_rows for other methods)")
     preset = PRESETS[preset] if isinstance(preset, str) else preset
-    spec, hp = get_method('dvaan' if preset is None else preset.method).resolve(preset, **kw)   # names and values checked once
+    plan = {lab: _resolve(lab, preset, kw if ALIASES.get(lab, (lab,))[0] in VARIANTS else {**kw, **(ref_kw or {})}) for lab in methods}
     rows, hists = [], []
     for i, (sp, seed) in enumerate(zip(splits, seeds)):
-        for m in methods:
-            t0 = time.time(); f = METHODS[m].fn(sp, spec, seed=seed, **hp).fit
-            p = predict_dvaan(f, sp.Xte)[:, 1]; name = dataset or sp.name
-            rows.append(dict(dataset=name, method=m, fold=i, seed=seed, **binary_report(sp.yte, p),
-                             mse=recon_mse(f, sp.Xte, sp.yte), mu=f.mu, n_aug=len(f.X_aug), best_epoch=f.best_epoch,
-                             seconds=time.time() - t0))
-            hists.append(f.history.assign(dataset=name, method=m, fold=i, seed=seed))
-    return pd.DataFrame(rows), pd.concat(hists, ignore_index=True)
+        for lab, (name, spec, hp) in plan.items():
+            t0 = time.time(); name_ = dataset or sp.name
+            pred = METHODS[name].fn(sp, spec, seed=seed, **hp); p = np.asarray(pred.predict_proba(sp.Xte))[:, 1]; extra = {}
+            if name in VARIANTS:
+                f = pred.fit; extra = dict(mse=recon_mse(f, sp.Xte, sp.yte), mu=f.mu, n_aug=len(f.X_aug), best_epoch=f.best_epoch)
+                hists.append(f.history.assign(dataset=name_, method=lab, fold=i, seed=seed))
+            rows.append(dict(dataset=name_, method=lab, fold=i, seed=seed, **binary_report(sp.yte, p), **extra, seconds=time.time() - t0))
+    return stamp(pd.DataFrame(rows)), stamp(pd.concat(hists, ignore_index=True) if hists else pd.DataFrame())
 
-# %% ../nbs/12_dvaan.ipynb 83
-def reference_rows(splits:list, # `Split`s, run i with seed i
-                   *, methods=('ce', 'rs'), # registered methods (their own default protocols)
-                   dataset:str|None=None, **kw) -> pd.DataFrame:
-    "Metrics rows for the project's registered baselines on the same splits (for the comparison tables)."
-    return pd.DataFrame([dict(dataset=dataset or sp.name, method=m, fold=i, seed=i,
-                              **binary_report(sp.yte, run_method(m, sp, seed=i, **kw)[:, 1]))
-                         for i, sp in enumerate(splits) for m in methods])
+# %% ../nbs/12_dvaan.ipynb 90
+def paired(df:pd.DataFrame, # a `dvaan_table` result (one or several data sets)
+           ref:str='dvaan', # the method every other is compared with
+           metric:str='auc', others=None) -> pd.DataFrame:
+    "Per data set: mean of ref − other over paired runs, its 95 % CI and n (`core.mean_ci`)."
+    from imbal_nb.core import mean_ci
+    out = []
+    for ds, g in df.groupby('dataset', sort=False):
+        a = g[g.method == ref].set_index(['fold', 'seed'])[metric]
+        for m in (others or [x for x in g.method.unique() if x != ref]):
+            b = g[g.method == m].set_index(['fold', 'seed'])[metric]; d = (a - b).dropna()
+            s = mean_ci(d.to_numpy()); out.append(dict(dataset=ds, vs=m, diff=s['ours'], ci_low=s['ci_low'], ci_high=s['ci_high'], n=s['n']))
+    return pd.DataFrame(out)
 
-# %% ../nbs/12_dvaan.ipynb 107
-def binary_image_split(Xtr, # training-file images (n, H, W) or (n, C, H, W)
-                       ttr, # their class labels
-                       Xte, # test-file images
-                       tte, # their class labels
-                       *, pos:int, # positive (minority) class label
-                       neg:int, # negative (majority) class label
-                       ir:float=5, # imbalance ratio n_neg / n_pos in train and valid
-                       seed:int=0, val_frac:float=0.2, name:str='') -> Split:
-    "Binary pos-vs-neg `Split` of an image data set, minority subsampled to `ir`; pixels / 255, flattened."
-    check_hp('ir', ir, lo=1); check_hp('val_frac', val_frac, lo=0, hi=1, open_lo=True, open_hi=True)
-    if pos == neg: raise ValueError(f"pos and neg must differ, got {pos} for both")
-    rng = np.random.default_rng(seed); Xtr, Xte = np.asarray(Xtr), np.asarray(Xte)
-    shape = Xtr.shape[1:] if Xtr.ndim == 4 else (1, *Xtr.shape[1:])
-    def pick(X, t, idx): return (X[idx].reshape(len(idx), -1) / 255.).astype(np.float32), (np.asarray(t)[idx] == pos).astype(np.int64)
-    both = np.flatnonzero(np.isin(np.asarray(ttr), (pos, neg))); yb = (np.asarray(ttr)[both] == pos).astype(np.int64)
-    tr, va = stratified_split(yb, val_frac, rng)      # per class, then the minority subsampled to `ir` in each part
-    tr, va = tr[subsample_ir(yb[tr], ir, rng, 'training')[0]], va[subsample_ir(yb[va], ir, rng, 'validation')[0]]
-    te = np.flatnonzero(np.isin(np.asarray(tte), (pos, neg)))
-    return Split(*pick(Xtr, ttr, both[tr]), *pick(Xtr, ttr, both[va]), *pick(Xte, tte, te), name or f'{pos}v{neg} ir={ir:g}',
-                 dict(pos=pos, neg=neg, ir=ir, seed=seed, image_shape=tuple(int(s) for s in shape)))
+# %% ../nbs/12_dvaan.ipynb 94
+def separable_blobs(shift:float, # the positives' mean on the first axis (Bayes AUC Φ(shift/√2))
+                    *, n_neg:int=300, n_pos:int=60, d:int=10, seed:int=0) -> Split:
+    "Two unit-variance Gaussian classes that differ only in the first coordinate; train/valid/test of the same size."
+    r = np.random.default_rng(seed)
+    def part():
+        X = r.normal(size=(n_neg + n_pos, d)).astype(np.float32); X[n_neg:, 0] += shift
+        return X, np.r_[np.zeros(n_neg), np.ones(n_pos)].astype(np.int64)
+    return Split(*part(), *part(), *part(), f'blobs shift={shift:g}', dict(shift=shift, seed=seed))
+
+def mu_summary(history:pd.DataFrame, # `DVAANFit.history` (one run)
+              ) -> dict:
+    "μ over the last quarter of the epochs (mean, sd over its epochs) and its drift from the quarter before."
+    mu = history.mu.to_numpy(); q = max(1, len(mu) // 4)
+    return dict(mu_final=float(mu[-q:].mean()), mu_sd=float(mu[-q:].std()), mu_drift=float(mu[-q:].mean() - mu[-2 * q:-q].mean()))
+
+# %% ../nbs/12_dvaan.ipynb 100
+def blobs_ir(ir:float, # n_neg / n_pos in train and valid (test keeps IR 5)
+             *, shift:float=2., seed:int=0, n_neg:int=300) -> Split:
+    "`separable_blobs` with the training and validation positives subsampled to imbalance ratio `ir`."
+    sp = separable_blobs(shift, n_neg=n_neg, n_pos=n_neg // 5, seed=seed); rng = np.random.default_rng(seed + 1000)
+    itr, iva = subsample_ir(sp.ytr, ir, rng, 'training')[0], subsample_ir(sp.yva, ir, rng, 'validation')[0]
+    return Split(sp.Xtr[itr], sp.ytr[itr], sp.Xva[iva], sp.yva[iva], sp.Xte, sp.yte, f'blobs shift={shift:g} IR{ir:g}', dict(ir=ir, shift=shift, seed=seed))
+
+# %% ../nbs/12_dvaan.ipynb 104
+def keel_runs(name:str, # a KEEL set
+              n_runs:int=10) -> list[Split]:
+    "Run r: seed r // 5, fold r % 5 of the 60/20/20 stratified folds (five disjoint test parts per seed)."
+    X, y = load_keel(name)
+    folds = {s: keel_cv_splits(X, y, n_folds=5, seed=s, name=name) for s in range(math.ceil(n_runs / 5))}
+    return [folds[r // 5][r % 5] for r in range(n_runs)]
+
+# %% ../nbs/12_dvaan.ipynb 129
+IMAGE_TABLES = {'table1': {'MNIST': 'mnist:pos=5,neg=6,ir=5', 'Fashion-MNIST': 'fashion:pos=sandal,neg=sneaker,ir=5',
+                           'CIFAR-10': 'cifar10:pos=cat,neg=dog,ir=5'},
+                'table2': {'MNIST': 'mnist:pos=5,neg=rest', 'Fashion-MNIST': 'fashion:pos=sandal,neg=rest',
+                           'CIFAR-10': 'cifar10:pos=cat,neg=rest'}}
+IMAGE_METHODS = ('vaegan', 'vaegan_b', 'acgan', 'cvaegan', 'dvaan_mu', 'dvaan_a', 'dvaan', 'dvaan_ours', 'ce', 'rs', 'smote')
+
+def image_table(table:str, # 'table1' (IR 1:5 pairs; its `mse` column is Table 3) or 'table2' (one-vs-rest)
+                *, mnist=None, fashion=None, cifar10=None, # folders with the files (each optional)
+                seeds:int=3, # runs per data set (split and training seed 0..seeds-1)
+                methods=IMAGE_METHODS, device:str='auto', # every method on this device
+                out:str|None=None, # results file name under results/ or a path (default `dvaan_<gpu|cpu>_<table>.csv`)
+                hp:dict|None=None, # declared hyperparameters / TrainSpec knobs for every method that has them
+               ) -> pd.DataFrame:
+    "One of the paper's image tables from local files: every method × data set × seed, written to `out`."
+    from pathlib import Path
+    from imbal_nb.core import get_device
+    from imbal_nb.data import load_dataset
+    if table not in IMAGE_TABLES: raise ValueError(f"table must be one of {', '.join(IMAGE_TABLES)}, got {table!r}")
+    folders = {'MNIST': mnist, 'Fashion-MNIST': fashion, 'CIFAR-10': cifar10}
+    if all(v is None for v in folders.values()): raise ValueError("give at least one folder: mnist=, fashion= or cifar10=")
+    check_hp('seeds', seeds, lo=1, integer=True); dev = get_device(device)
+    tabs = []
+    for ds, spec in IMAGE_TABLES[table].items():
+        if folders[ds] is None: continue
+        sps = load_dataset(f'{spec},path={folders[ds]}', n_folds=seeds, seed=0)
+        t, _ = dvaan_table(sps, methods=methods, seeds=[sp.meta.get('seed', i) for i, sp in enumerate(sps)], dataset=ds,
+                           preset=DVAAN_IMAGE, ref_kw=dict(arch='cnn'), device=str(dev), **(hp or {}))
+        tabs.append(t.assign(table=table, spec=spec, device=dev.type))
+    df = pd.concat(tabs, ignore_index=True)
+    out = out or f"dvaan_{'gpu' if dev.type == 'cuda' else 'cpu'}_{table}.csv"
+    if '/' in str(out): Path(out).parent.mkdir(parents=True, exist_ok=True); df.to_csv(out, index=False, float_format='%.6g')
+    else: save_results(df, out)
+    return df
+
+def main(argv=None) -> int:
+    "`python -m imbal_nb.dvaan table1|table2 --mnist DIR --fashion DIR --cifar10 DIR [--device cuda] [--seeds 3]`."
+    import argparse, json
+    p = argparse.ArgumentParser(prog='python -m imbal_nb.dvaan', description="DVAAN's image tables (Tables 1-3) from local files.")
+    p.add_argument('table', choices=sorted(IMAGE_TABLES)); p.add_argument('--mnist'); p.add_argument('--fashion'); p.add_argument('--cifar10')
+    p.add_argument('--seeds', type=int, default=3); p.add_argument('--methods', default=','.join(IMAGE_METHODS))
+    p.add_argument('--device', default='auto'); p.add_argument('--out'); p.add_argument('--hp', default='{}', help='JSON object')
+    a = p.parse_args(argv)
+    if not (a.mnist or a.fashion or a.cifar10): p.error('give at least one of --mnist, --fashion, --cifar10 (folders with the files)')
+    try: hp = json.loads(a.hp)
+    except json.JSONDecodeError as e: p.error(f'--hp: not JSON ({e})')
+    df = image_table(a.table, mnist=a.mnist, fashion=a.fashion, cifar10=a.cifar10, seeds=a.seeds, methods=a.methods.split(','),
+                     device=a.device, out=a.out, hp=hp)
+    print(df.groupby(['dataset', 'method'], sort=False).auc.agg(['mean', 'std', 'count']).unstack(0).round(4).to_string())
+    return 0
+
+# %% ../nbs/12_dvaan.ipynb 130
+import sys as _sys
+if __name__ == '__main__' and _sys.argv[0].endswith('dvaan.py'): _sys.exit(main())

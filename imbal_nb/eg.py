@@ -14,12 +14,12 @@ from fastcore.basics import patch_to
 from .core import check_Xy, check_hp
 from .meta import meta_grad, unrolled_meta_grad
 from .data import stratified_split
-from .train import (TrainSpec, Step, Trainer, MLP_SPEC, MLP_HPS, HP, num, instance, Preset, register_method,
+from .train import (TrainSpec, Step, Trainer, MLP_SPEC, MLP_HPS, HP, num, instance, flag, one_of, Preset, register_method,
                             train_mlp, predict_proba, ModelPredictor)
 
 # %% auto 0
-__all__ = ['EG_SPEC', 'EG_HPS', 'ADULT_SPEC', 'EG_ADULT', 'EG_KEEL', 'EG_KEEL_HO', 'select_uncertain', 'init_synthetic', 'EGStep',
-           'eg_train', 'eg_fit', 'eg_method']
+__all__ = ['EG_SPEC', 'EG_HPS', 'ADULT_SPEC', 'EG_ADULT', 'EG_KEEL', 'EG_KEEL_OURS', 'select_uncertain', 'init_synthetic',
+           'EGStep', 'eg_train', 'eg_fit', 'eg_method']
 
 # %% ../nbs/11_explicit_gradient.ipynb 6
 def select_uncertain(model:nn.Module, # pretrained classifier C_θ0 giving (n, 2) logits
@@ -45,7 +45,7 @@ def init_synthetic(model:nn.Module, X, y, *, c:float=1., # see `select_uncertain
     take = np.resize(rng.permutation(idx), n_z) if n_z >= len(idx) else rng.choice(idx, n_z, replace=False)
     return X[take].copy()
 
-# %% ../nbs/11_explicit_gradient.ipynb 9
+# %% ../nbs/11_explicit_gradient.ipynb 10
 class EGStep(Step):
     "One EG batch: meta-gradient of the batch's share of Z, θ stepped on X₁ ∪ Z, Z ← Z − η₂ ∇_Z."
     def __init__(self, Z, # initial synthetic minority points (m, d), label 1
@@ -55,10 +55,16 @@ class EGStep(Step):
                  lr_z:float=10., # η₂: the step on Z
                  inner_steps:int=1, # k unrolled inner steps (k > 1 uses `unrolled_meta_grad`)
                  val_batch:int|None=None, # rows of X₂ drawn per batch (None: all)
-                 keep_start:bool=True): # the starting model (epoch −1) is a candidate of select='best'
+                 val_stratified:bool=False, # draw X₂ batches stratified (every batch holds positives)
+                 z_weight:float|None=None, # weight of Z in the inner loss (None: Algorithm 1's mean over X₁ ∪ Z; 1: eq. 1)
+                 theta_update:str='adam', # 'adam': the trainer's optimizer steps θ (ours); 'step': θ ← θ'(Z) (Algorithm 1)
+                 keep_start:bool=False): # the starting model (epoch −1) is a candidate of select='best' (the fallback)
+        if theta_update not in ('adam', 'step'): raise ValueError(f"theta_update must be 'adam' or 'step', got {theta_update!r}")
+        if theta_update == 'step' and inner_steps > 1: raise ValueError("theta_update='step' takes the one differentiated step: inner_steps must be 1")
         self.Z = torch.as_tensor(np.asarray(Z, np.float32)).clone()
         self.X2, self.y2 = torch.as_tensor(np.asarray(X2, np.float32)), torch.as_tensor(np.asarray(y2, np.int64))
         self.lr_inner, self.lr_z, self.inner_steps, self.val_batch, self.keep_start = lr_inner, lr_z, inner_steps, val_batch, keep_start
+        self.val_stratified, self.z_weight, self.theta_update = val_stratified, z_weight, theta_update
     def state(self): return dict(Z=self.Z.clone())
     def load_state(self, d): self.Z = d['Z'].clone()
     def before_fit(self, tr):
@@ -69,7 +75,7 @@ class EGStep(Step):
         if s0 is not None: tr.hist['val_start'] = s0
     def before_epoch(self, tr): self.Zprev, self.vl, self.zb = self.Z.clone(), [], None
 
-# %% ../nbs/11_explicit_gradient.ipynb 12
+# %% ../nbs/11_explicit_gradient.ipynb 13
 @patch_to(EGStep)
 def _draws(self, tr):
     "The batch's share of Z (the epoch's partition is drawn at its first batch) and the X₂ batch."
@@ -78,8 +84,15 @@ def _draws(self, tr):
         self.zb = iter(np.array_split(tr.rng.permutation(len(self.Z)), nb))
     zi = next(self.zb, np.zeros(0, np.int64))
     if self.val_batch is None or self.val_batch >= len(self.y2): return zi, self.X2, self.y2
-    vi = torch.as_tensor(tr.rng.choice(len(self.y2), self.val_batch, replace=False), device=tr.device)
+    if self.val_stratified: vi = stratified_split(self.y2.cpu().numpy(), self.val_batch / len(self.y2), tr.rng)[1]
+    else: vi = tr.rng.choice(len(self.y2), self.val_batch, replace=False)
+    vi = torch.as_tensor(vi, device=tr.device)
     return zi, self.X2[vi], self.y2[vi]
+
+def _inner_loss(model, X1, y1, Z, yz, w):
+    "The inner loss on X₁ ∪ Z: the mean over the union (w None) or (1 − w)·L(X₁) + w·L(Z)."
+    if w is None: return F.cross_entropy(model(torch.cat([X1, Z])), torch.cat([y1, yz]))
+    return w*F.cross_entropy(model(Z), yz) + ((1 - w)*F.cross_entropy(model(X1), y1) if w < 1 else 0.)
 
 @patch_to(EGStep)
 def __call__(self, tr, X1, y1):
@@ -87,15 +100,19 @@ def __call__(self, tr, X1, y1):
     if len(zi) == 0:  # more batches than synthetic points: an ordinary step
         loss = F.cross_entropy(tr.model(X1), y1); tr.backward(loss); return loss
     zi = torch.as_tensor(zi, device=tr.device); Zb = self.Z[zi]; yz = torch.ones(len(zi), dtype=torch.long, device=tr.device)
+    kw = dict(loss_fn=F.cross_entropy, lr_inner=self.lr_inner, z_weight=self.z_weight)
     if self.inner_steps == 1:
-        r = meta_grad(tr.model, X1, y1, Zb, yz, X2, y2, loss_fn=F.cross_entropy, lr_inner=self.lr_inner)
+        r = meta_grad(tr.model, X1, y1, Zb, yz, X2, y2, **kw)
         for k, p in tr.model.named_parameters(): p.grad = r.grad_theta[k]
         loss = r.train_loss
     else:
-        r = unrolled_meta_grad(tr.model, X1, y1, Zb, yz, X2, y2, loss_fn=F.cross_entropy, lr_inner=self.lr_inner, steps=self.inner_steps)
+        r = unrolled_meta_grad(tr.model, X1, y1, Zb, yz, X2, y2, steps=self.inner_steps, **kw)
         for o in tr.opts: o.zero_grad(set_to_none=True)
-        loss = F.cross_entropy(tr.model(torch.cat([X1, Zb])), torch.cat([y1, yz])); loss.backward()
-    tr.optimizer_step()
+        loss = _inner_loss(tr.model, X1, y1, Zb, yz, self.z_weight); loss.backward()
+    if self.theta_update == 'adam': tr.optimizer_step()
+    else:
+        with torch.no_grad():
+            for p in tr.model.parameters(): p -= self.lr_inner*p.grad   # θ ← θ'(Z), the step the meta-gradient differentiates
     with torch.no_grad(): self.Z[zi] = Zb - self.lr_z*r.gz
     self.vl.append(r.val_loss); return loss.detach()
 
@@ -105,7 +122,7 @@ def after_epoch(self, tr):
     h['z_move'].append((self.Z - self.Zprev).norm(dim=1).mean().item()); h['z_dist0'].append((self.Z - self.Z0).norm(dim=1).mean().item())
     self.Z_final = self.Z.clone()
 
-# %% ../nbs/11_explicit_gradient.ipynb 15
+# %% ../nbs/11_explicit_gradient.ipynb 16
 EG_SPEC = TrainSpec(epochs=100, lr=1e-3, ties='first')
 
 def eg_train(model:nn.Module, # classifier (typically pretrained) giving (n, 2) logits
@@ -120,6 +137,10 @@ def eg_train(model:nn.Module, # classifier (typically pretrained) giving (n, 2) 
              lr_z:float=10., # η₂: the step on Z
              inner_steps:int=1, # k unrolled inner steps
              holdout:float=0., # share of the validation set kept out of X₂ and used only for selection (0: paper)
+             val_stratified:bool=False, # stratified X₂ batches (each holds positives)
+             z_weight:float|None=None, # weight of Z in the inner loss (None: Algorithm 1's mean over X₁ ∪ Z)
+             theta_update:str='step', # 'step': θ ← θ'(Z) (Algorithm 1); 'adam': the spec's optimizer (ours)
+             fallback:bool=False, # the pretrained model (epoch −1) may be selected, i.e. EG may return C_θ0
              seed:int=0, # seed of the trainer (initialisation, batches)
              callbacks=(), # further trainer `Callback`s
             ) -> dict:
@@ -134,12 +155,14 @@ def eg_train(model:nn.Module, # classifier (typically pretrained) giving (n, 2) 
     if holdout > 0:
         meta, sel = stratified_split(yva, holdout, seed, strict=True, what='selection')
         X2, y2, Xva, yva = Xva[meta], yva[meta], Xva[sel], yva[sel]
-    step = EGStep(Z, X2, y2, lr_inner=lr_inner, lr_z=lr_z, inner_steps=inner_steps, val_batch=val_batch)
+    step = EGStep(Z, X2, y2, lr_inner=lr_inner, lr_z=lr_z, inner_steps=inner_steps, val_batch=val_batch, val_stratified=val_stratified,
+                  z_weight=z_weight, theta_update=theta_update, keep_start=fallback)
     hist = Trainer(model, spec, step=step, callbacks=callbacks, seed=seed).fit(Xtr, ytr, Xva, yva)
-    hist.update(Z0=step.Z0.cpu().numpy(), Z=step.Z.cpu().numpy(), Z_final=step.Z_final.cpu().numpy())
+    hist.update(Z0=step.Z0.cpu().numpy(), Z=step.Z.cpu().numpy(), Z_final=step.Z_final.cpu().numpy(),
+                z_shift=float((step.Z - step.Z0).norm(dim=1).mean()))   # mean distance of the kept Z from its start
     return hist
 
-# %% ../nbs/11_explicit_gradient.ipynb 23
+# %% ../nbs/11_explicit_gradient.ipynb 24
 def eg_fit(split, # a `Split` with binary labels
            spec:TrainSpec=EG_SPEC, # the EG phase
            *, seed:int=0, # seed of both phases
@@ -151,6 +174,7 @@ def eg_fit(split, # a `Split` with binary labels
            c:float=1., # seeding of Z (`init_synthetic`)
            multiplier:float=1., # seeding of Z (`init_synthetic`)
            lr_inner:float=1e-2, lr_z:float=10., inner_steps:int=1, holdout:float=0., val_batch:int|None=None,
+           val_stratified:bool=False, z_weight:float|None=None, theta_update:str='step', fallback:bool=False, # see `eg_train`
            callbacks=(), # trainer `Callback`s of the EG and the pretraining phase
            pretrain_callbacks=(), # trainer `Callback`s of the EG and the pretraining phase
           ) -> tuple[nn.Module, dict]:
@@ -160,10 +184,11 @@ def eg_fit(split, # a `Split` with binary labels
     model = train_mlp(split, pre, seed=seed, arch=arch, hidden=hidden, dropout=dropout, callbacks=pretrain_callbacks)
     Z = init_synthetic(model, split.Xtr, split.ytr, c=c, multiplier=multiplier, seed=seed)
     hist = eg_train(model, split.Xtr, split.ytr, split.Xva, split.yva, Z, spec, val_batch=val_batch, lr_inner=lr_inner,
-                    lr_z=lr_z, inner_steps=inner_steps, holdout=holdout, seed=seed, callbacks=callbacks)
+                    lr_z=lr_z, inner_steps=inner_steps, holdout=holdout, val_stratified=val_stratified, z_weight=z_weight,
+                    theta_update=theta_update, fallback=fallback, seed=seed, callbacks=callbacks)
     return model, hist
 
-# %% ../nbs/11_explicit_gradient.ipynb 27
+# %% ../nbs/11_explicit_gradient.ipynb 28
 EG_HPS = (HP('c', 1., 'seed Z with minority samples whose pretrained P(minority) ≤ c', num(0, 1)),
           HP('multiplier', 1., '|Z| = round(multiplier · n_minority) (1: minority doubled)', num(0, open_lo=True)),
           HP('lr_inner', 1e-2, 'η₁, the virtual (inner) step size', num(0)),
@@ -171,19 +196,30 @@ EG_HPS = (HP('c', 1., 'seed Z with minority samples whose pretrained P(minority)
           HP('inner_steps', 1, 'k unrolled inner steps', num(1, integer=True)),
           HP('holdout', 0., 'share of the validation set used only for selection (0: all of it drives Z and selects)', num(0, 1, open_hi=True)),
           HP('val_batch', None, 'X₂ rows drawn per batch (None: the whole meta set)', num(1, integer=True, none=True)),
+          HP('val_stratified', False, 'stratified X₂ batches: every batch holds positives', flag),
+          HP('z_weight', None, "weight of Z in the inner loss (None: Algorithm 1's mean over X₁ ∪ Z; 1: eq. 1's L(Z))", num(0, 1, none=True)),
+          HP('theta_update', 'step', "θ update: 'step' = θ ← θ'(Z) (Algorithm 1; the spec's optimizer and lr unused), 'adam' = the spec's optimizer (ours)", one_of('step', 'adam')),
+          HP('fallback', False, 'the pretrained model may be selected (EG may return its CE start)', flag),
           HP('pretrain', None, 'TrainSpec of the pretraining C_θ0 (None: MLP_SPEC, the CE baseline)', instance(TrainSpec, none=True)),
           HP('pretrain_epochs', None, 'epochs of the pretraining (None: those of `pretrain`)', num(1, integer=True, none=True)))
 
-@register_method('eg', *MLP_HPS, *EG_HPS, spec=EG_SPEC, title='EG', binary_only=True, smoke=dict(epochs=2, pretrain_epochs=2))
-def eg_method(split, spec, *, seed:int=0, **hp) -> ModelPredictor:
-    "Explicit-gradient augmentation (EG): the trained classifier as a `ModelPredictor`."
-    return ModelPredictor(eg_fit(split, spec, seed=seed, **hp)[0])
+def _pretrain_choice(c):
+    "Tuning (`--tune`): EG's C_θ0 is the CE model of the configuration CE chose on the fold (the paper tunes the pretraining)."
+    return dict(hidden=tuple(c['hidden']), pretrain=MLP_SPEC.replace(lr=c['lr']))
 
-# %% ../nbs/11_explicit_gradient.ipynb 30
+@register_method('eg', *MLP_HPS, *EG_HPS, spec=EG_SPEC, title='EG', binary_only=True, smoke=dict(epochs=2, pretrain_epochs=2),
+                 tune_as=('ce', _pretrain_choice))
+def eg_method(split, spec, *, seed:int=0, **hp) -> ModelPredictor:
+    "Explicit-gradient augmentation (EG): the trained classifier as a `ModelPredictor` (`info`: kept epoch, Z shift)."
+    model, h = eg_fit(split, spec, seed=seed, **hp); p = ModelPredictor(model)
+    p.info = dict(best_epoch=int(h['best_epoch']), z_shift=round(h['z_shift'], 6), n_z=int(len(h['Z'])), **({'diverged': h['diverged']} if 'diverged' in h else {}))
+    return p
+
+# %% ../nbs/11_explicit_gradient.ipynb 31
 ADULT_SPEC = TrainSpec(epochs=200, lr=1e-3, betas=(0.5, 0.999), batch_size=128)
 EG_ADULT = Preset('eg_adult', 'eg', spec=ADULT_SPEC.replace(ties='first'), doc='Yasinnik et al. 2022, section 5 (Adult, Table 1)',
                   hp=dict(hidden=(128, 16), pretrain=ADULT_SPEC, val_batch=128, c=1., multiplier=1., lr_inner=1e-2, lr_z=10.))
 EG_KEEL = Preset('eg_keel', 'eg', spec=EG_SPEC, doc='Yasinnik et al. 2022, section 6 (KEEL, Table 3), on the fixed KEEL MLP',
                  hp=dict(c=1., multiplier=1., lr_inner=1e-2, lr_z=10.))
-EG_KEEL_HO = Preset('eg_keel_ho', 'eg', spec=EG_SPEC, doc='our KEEL variant: η₂ = 1e3, half the validation set only selects',
-                    hp=dict(EG_KEEL.hp, lr_z=1e3, holdout=.5))
+EG_KEEL_OURS = Preset('eg_keel_ours', 'eg', spec=EG_SPEC, doc='ours on KEEL: Z weighs half the inner loss, η₂ = 1e3 (the paper: mean over X₁ ∪ Z, η₂ = 10)',
+                      hp=dict(EG_KEEL.hp, z_weight=.5, lr_z=1e3))

@@ -12,18 +12,21 @@ from torch import nn, Tensor
 import torch.nn.functional as F
 from fastcore.basics import patch_to
 from .core import set_seed, get_device, init_threads, full_run, check_hp, class_counts, progress, save_results, load_results
-from .metrics import binary_report, roc_auc, precision_at_recall
+from .metrics import binary_report, roc_auc, precision_at_recall, max_balanced_accuracy
 from .losses import focal_loss, vs_loss
 from .optim import SAM
 from .train import (MLP, SmallCNN, resnet32, TrainSpec, Step, Preset, HP, MLP_HPS, num, one_of, widths, flag, instance,
-                            fit, make_model, make_optimizer, register_method)
+                            fit, make_model, make_optimizer, register_method, SPEC_FIELDS)
 
 # %% auto 0
-__all__ = ['LOSS_PARAMS', 'LCT_CPU', 'LCT_CIFAR', 'LCT_CIFAR_SAM', 'GRIDS', 'LAM_METRICS', 'RECALLS', 'LCT_TASKS', 'LinearPDF',
+__all__ = ['LOSS_PARAMS', 'LCT_CIFAR', 'LCT_CIFAR_SAM', 'LCT_CPU', 'LCT_CPU_VAL', 'TABLE2', 'GRIDS', 'RECALLS', 'LOWER_BETTER',
+           'LAM_METRICS', 'KINDS', 'MINI_PARTS', 'LAMCOLS', 'LCT_GRID_CIFAR', 'LCT_GRID_CPU', 'LinearPDF', 'table2_pdf',
            'FiLM', 'check_dists', 'lct_loss', 'LCTNet', 'sample_lambda', 'LCTStep', 'lam_auc_score', 'fit_lct',
-           'lambda_grid', 'predict_lct', 'sweep_lambda', 'best_lambda', 'default_dists', 'train_lct', 'LCTPredictor',
-           'lct_method', 'grid_vs_lct', 'lct_task', 'run_lct_experiment', 'film_overhead', 'tuning_cost',
-           'cifar_binary', 'cifar_lct_experiment']
+           'fixed_grid', 'lct_grid_dists', 'lambda_grid', 'in_support', 'dists_label', 'predict_lct', 'lct_report',
+           'sweep_lambda', 'best_lambda', 'default_dists', 'train_lct', 'LCTPredictor', 'lct_method', 'method_label',
+           'run_grid', 'lct_grid_method', 'keel_train_beta', 'tau_slope', 'adaptability', 'miniature', 'select',
+           'results_table', 'recall_claim', 'slope_table', 'selected_runs', 'film_overhead', 'tuning_cost',
+           'lct_bench_argv']
 
 # %% ../nbs/14_lct.ipynb 6
 class LinearPDF:
@@ -91,34 +94,49 @@ def triangular(cls, a, b, *, peak:str='b'):
     return cls(a, b, h_b=2/(b - a) if peak == 'b' else 0.)
 
 # %% ../nbs/14_lct.ipynb 18
+def table2_pdf(a:float, b:float, h_b:float, # Table 2's L(a, b, h_b)
+               *, reading:str='clip', # infeasible h_b > 2/(b-a): 'clip' (rising triangle), 'literal' (support shrinks), 'error'
+              ) -> LinearPDF:
+    "Table 2's $L(a, b, h_b)$ as a `LinearPDF`; an infeasible $h_b$ is read as `reading` says (see above)."
+    if reading not in ('clip', 'literal', 'error'): raise ValueError(f"reading must be 'clip', 'literal' or 'error', got {reading!r}")
+    w = b - a
+    if h_b <= 2/w + 1e-12 or reading == 'error': return LinearPDF(a, b, h_b=h_b)
+    if reading == 'clip': return LinearPDF(a, b, h_b=2/w)
+    h_a = 2/w - h_b; s = (h_b - h_a)/w; t0 = -2*h_a/s
+    return LinearPDF(a + t0, b, h_b=h_b)
+
+# %% ../nbs/14_lct.ipynb 21
 class FiLM(nn.Module):
     "Map λ to a per-feature scale σ(λ) and shift μ(λ) and apply `σ ⊙ h + μ`."
     def __init__(self,
                  n_lam:int, # number of conditioning hyperparameters k
-                 n_features:int, # width d of the modulated layer
-                 *, hidden=(128, 128), # hidden widths of the λ-network
-                 identity_init:bool=True, # zero the output layer so σ=1, μ=0 at initialisation
+                 n_features:int, # width C of the modulated features
+                 *, hidden=(128,), # hidden widths of the λ-network (paper: one layer of 128)
+                 identity_init:bool=True, # zero the output weights so σ=1, μ=0 at initialisation
                 ):
         super().__init__()
         check_hp('n_lam', n_lam, lo=1, integer=True); check_hp('n_features', n_features, lo=1, integer=True)
         layers, d = [], n_lam
         for w in hidden: check_hp('FiLM hidden width', w, lo=1, integer=True); layers += [nn.Linear(d, w), nn.ReLU()]; d = w
         self.net, self.out, self.n_features = nn.Sequential(*layers), nn.Linear(d, 2*n_features), n_features
-        if identity_init: nn.init.zeros_(self.out.weight); nn.init.zeros_(self.out.bias)
+        with torch.no_grad():
+            if identity_init: self.out.weight.zero_(); self.out.bias.zero_()
+            self.out.bias[:n_features] += 1.          # σ = 1 + (trained part)
 
     def scale_shift(self, lam:Tensor # (k,) one λ for the batch, or (n, k) one per sample
                    ) -> tuple[Tensor, Tensor]:
         "σ(λ) and μ(λ), each `(..., n_features)`."
-        ds, mu = self.out(self.net(lam)).chunk(2, dim=-1)
-        return 1 + ds, mu
+        o = self.out(self.net(lam)); C = self.n_features
+        return o[..., :C], o[..., C:]
 
-    def forward(self, h:Tensor, # features (n, d)
-                lam:Tensor # (k,) or (n, k) rescaled hyperparameters
+    def forward(self, h:Tensor, # features (n, C)
+                lam:Tensor # (k,), (1, k) or (n, k) rescaled hyperparameters
                ) -> Tensor:
+        if lam.dim() == 1: lam = lam[None]          # (1, k): the linear layers take the one-call `addmm` path
         sigma, mu = self.scale_shift(lam.to(h.dtype))
-        return sigma*h + mu
+        return torch.addcmul(mu, h, sigma)
 
-# %% ../nbs/14_lct.ipynb 22
+# %% ../nbs/14_lct.ipynb 24
 LOSS_PARAMS = {'focal': ('alpha', 'phi'), 'vs': ('gamma', 'tau')}
 
 def check_dists(loss:str, # 'focal' or 'vs'
@@ -144,14 +162,14 @@ def lct_loss(logits:Tensor, # (n, C) logits
     if loss == 'vs': return vs_loss(logits, y, counts=counts, gamma=float(lam['gamma']), tau=float(lam['tau']))
     raise ValueError(f"loss must be one of {sorted(LOSS_PARAMS)}, got {loss!r}")
 
-# %% ../nbs/14_lct.ipynb 24
+# %% ../nbs/14_lct.ipynb 26
 class LCTNet(nn.Module):
     "Wrap a model with `.body`, `.head`, `.d_feat` into $f_\\theta(x, \\lambda)$: FiLM between body and head."
     def __init__(self,
                  model:nn.Module, # e.g. `MLP`, `SmallCNN`, `resnet32` (has `.body`, `.head`, `.d_feat`)
                  dists:dict, # hyperparameter name -> `LinearPDF` or fixed float
                  *, film:bool=True, # False: "LCT without FiLM" (eq. 8), the model ignores λ
-                 film_hidden=(128, 128), # λ-network widths
+                 film_hidden=(128,), # λ-network hidden widths (paper: one layer of 128)
                  identity_init:bool=True, # FiLM starts as the identity
                 ):
         super().__init__()
@@ -164,10 +182,12 @@ class LCTNet(nn.Module):
         self.register_buffer('lo', torch.tensor([dists[k].a for k in self.varied], dtype=torch.float32))
         self.register_buffer('width', torch.tensor([dists[k].w for k in self.varied], dtype=torch.float32))
 
-    def encode(self, lam:dict) -> Tensor:
-        "The varied hyperparameters of `lam`, rescaled to [0, 1] by their training supports."
-        v = torch.as_tensor([float(lam[k]) for k in self.varied], dtype=torch.float32, device=self.lo.device)
-        return (v - self.lo)/self.width
+    def encode(self, lam:dict|list) -> Tensor:
+        "The varied hyperparameters of `lam` (a dict, or a list of dicts → one row each), rescaled by their training supports."
+        rows = [lam] if isinstance(lam, dict) else lam
+        v = torch.as_tensor([[float(l[k]) for k in self.varied] for l in rows], dtype=torch.float32, device=self.lo.device)
+        v = (v - self.lo)/self.width
+        return v[0] if isinstance(lam, dict) else v
 
     def forward(self, x:Tensor, # inputs
                 lam:dict|None=None, # hyperparameters (needed when FiLM is on)
@@ -179,18 +199,21 @@ class LCTNet(nn.Module):
             h = self.film(h, self.encode(lam) if code is None else code)
         return self.head(h)
 
-# %% ../nbs/14_lct.ipynb 30
-LCT_CPU = Preset('lct_cpu', 'lct', spec=TrainSpec(epochs=30, batch_size=128, optimizer='adam', lr=2e-3),
-                 hp=dict(arch='mlp', hidden=(64,), film_hidden=(128, 128)),
-                 doc="This notebook's CPU experiments: MLP [64] + FiLM 128-128, Adam 2e-3, batch 128, 30 epochs, best mean val AUC.")
-LCT_CIFAR = Preset('lct_cifar', 'lct', spec=TrainSpec(epochs=500, batch_size=128, optimizer='sgd', lr=.1, momentum=.9,
-                                                      schedule='multistep', milestones=(400, 450), lr_decay=.01, clip=.5),
-                   hp=dict(arch='resnet32', film_hidden=(128, 128)),
-                   doc="Paper §4.2 CIFAR-10/100: ResNet-32, 500 epochs, SGD m=.9, lr .1 → 1e-3 → 1e-5 at 400/450, batch 128, clip .5.")
-LCT_CIFAR_SAM = Preset('lct_cifar_sam', 'lct', spec=LCT_CIFAR.spec, hp={**LCT_CIFAR.hp, 'sam_rho': .1},
-                       doc="`LCT_CIFAR` with SAM (ρ = 0.1, paper §4.2).")
-
 # %% ../nbs/14_lct.ipynb 32
+LCT_CIFAR = Preset('lct_cifar', 'lct', spec=TrainSpec(epochs=500, batch_size=128, optimizer='sgd', lr=.1, momentum=.9, schedule='multistep',
+                                                      milestones=(400, 450), lr_decay=.01, clip=.5, select='last'),
+                   hp=dict(arch='resnet32'),
+                   doc="Paper §5.1 CIFAR: ResNet-32, 500 epochs, SGD m=.9, lr .1 → 1e-3 → 1e-5 at 400/450, batch 128, clip .5, final epoch.")
+LCT_CIFAR_SAM = Preset('lct_cifar_sam', 'lct', spec=LCT_CIFAR.spec, hp={**LCT_CIFAR.hp, 'sam_rho': .1},
+                       doc="`LCT_CIFAR` with SAM (ρ = 0.1 around the same SGD, paper §5.1).")
+LCT_CPU = Preset('lct_cpu', 'lct', spec=TrainSpec(epochs=60, batch_size=128, optimizer='sgd', lr=.05, momentum=.9, schedule='multistep',
+                                                  milestones=(48, 54), lr_decay=.01, clip=.5, select='last'),
+                 hp=dict(arch='mlp', hidden=(64,)),
+                 doc="CPU miniature: MLP [64] + FiLM 128, the paper's SGD m=.9 / clip .5 / batch 128 / two ×0.01 decays at 80 %, 90 %, lr .05, 60 epochs, final epoch.")
+LCT_CPU_VAL = Preset('lct_cpu_val', 'lct', spec=LCT_CPU.spec.replace(select='best'), hp=LCT_CPU.hp,
+                     doc="`LCT_CPU` with the epoch of best mean validation AUC over the λ grid (needs ≥ min_val_pos validation positives).")
+
+# %% ../nbs/14_lct.ipynb 34
 def sample_lambda(dists:dict, # name -> `LinearPDF` or float
                   rng:np.random.Generator, # NumPy generator
                   n:int|None=None, # number of draws (None: one dict)
@@ -200,7 +223,7 @@ def sample_lambda(dists:dict, # name -> `LinearPDF` or float
     cols = {k: (v.sample(n, rng) if isinstance(v, LinearPDF) else np.full(n, float(v))) for k, v in dists.items()}
     return [{k: float(c[i]) for k, c in cols.items()} for i in range(n)]
 
-# %% ../nbs/14_lct.ipynb 34
+# %% ../nbs/14_lct.ipynb 36
 class LCTStep(Step):
     "One LCT mini-batch: λ ~ `net.dists` from `tr.rng`, `lct_loss` at λ, then a step of the spec's optimizer or of SAM around it."
     def __init__(self, loss:str='vs', # 'focal' or 'vs'
@@ -217,17 +240,18 @@ class LCTStep(Step):
         self.counts = class_counts(tr.yn, max(2, tr.model.head.out_features))
 
     def before_epoch(self, tr): self.queue = []
-    def draw(self, tr) -> dict:
-        "The λ of this mini-batch (the epoch's draws are taken at its first batch, one per batch)."
+    def draw(self, tr) -> tuple[dict, Tensor|None]:
+        "The λ of this mini-batch and its FiLM code (the epoch's draws are taken and encoded at its first batch)."
         if not self.queue:
             n, bs = len(tr.y), tr.spec.batch_size
             nb = math.ceil(n / bs) if bs is not None and (bs < n or tr.spec.balanced) else 1
-            self.queue = sample_lambda(self.dists, tr.rng, nb)[::-1]
-        lam = self.queue.pop(); tr.hist['lam'].append(lam); return lam
+            lams = sample_lambda(self.dists, tr.rng, nb)
+            codes = tr.model.encode(lams).split(1) if tr.model.film is not None else [None]*nb   # (1, k) rows
+            self.queue = list(zip(lams, codes))[::-1]
+        lam, code = self.queue.pop(); tr.hist['lam'].append(lam); return lam, code
 
     def __call__(self, tr, xb, yb):
-        lam, net = self.draw(tr), tr.model
-        code = net.encode(lam) if net.film is not None else None
+        (lam, code), net = self.draw(tr), tr.model
         f = lambda: lct_loss(net(xb, lam, code=code), yb, lam, loss=self.loss, counts=self.counts)
         if not self.sam_rho:
             with tr.autocast(): loss = f()
@@ -237,7 +261,7 @@ class LCTStep(Step):
         if tr.spec.clip is not None: torch.nn.utils.clip_grad_norm_(net.parameters(), tr.spec.clip)
         opt.second_step(zero_grad=True); return loss
 
-# %% ../nbs/14_lct.ipynb 36
+# %% ../nbs/14_lct.ipynb 38
 def _logits(net, X:Tensor, lam:dict, bs:int=8192) -> Tensor:
     return torch.cat([net(X[i:i+bs], lam) for i in range(0, len(X), bs)])
 
@@ -256,92 +280,142 @@ def fit_lct(net:LCTNet, # network to train in place
             spec:TrainSpec|None=None, # the protocol (default `LCT_CPU.spec`); `spec_kw` override its fields
             sam_rho:float=0., # > 0: sharpness-aware minimisation with this radius
             seed:int=0,
-            X_val=None, # binary validation inputs: epochs scored by mean validation AUC over `val_lams`
+            X_val=None, # validation inputs (used only by `select='best'`)
             y_val=None, # validation labels
             val_lams:list|None=None, # λ's that score an epoch (default: `lambda_grid(loss, net.dists)`)
+            min_val_pos:int=20, # `select='best'` needs at least this many validation positives
             **spec_kw) -> dict:
-    "Loss-conditional training on the `Trainer`; the history has `loss`, `val` (per epoch) and `lam` (every λ drawn)."
+    "Loss-conditional training on the `Trainer`; the history has `loss`, `val` (per epoch, 'best' only) and `lam` (every λ drawn)."
     dists = check_dists(loss, net.dists); spec = (spec or LCT_CPU.spec).replace(**spec_kw)
-    use_val = X_val is not None and spec.select != 'last'
-    score = lam_auc_score(val_lams or lambda_grid(loss, dists)) if use_val else None
-    return fit(net, X, y, X_val=X_val if use_val else None, y_val=y_val if use_val else None, spec=spec,
-               step=LCTStep(loss, sam_rho=sam_rho), score=score, seed=seed)
+    score, val = None, {}
+    if spec.select == 'best':
+        n_pos = 0 if y_val is None else int((np.asarray(y_val) == 1).sum())
+        if n_pos < min_val_pos:
+            raise ValueError(f"select='best' needs a validation part with at least min_val_pos={min_val_pos} positives, got {n_pos}: "
+                             "use select='last' (the paper's fixed epoch count) or a larger validation part")
+        score, val = lam_auc_score(val_lams or lambda_grid(loss, dists)), dict(X_val=X_val, y_val=y_val)
+    return fit(net, X, y, **val, spec=spec, step=LCTStep(loss, sam_rho=sam_rho), score=score, seed=seed)
 
-# %% ../nbs/14_lct.ipynb 44
-GRIDS = {'focal': {'alpha': (.1, .25, .5, .75), 'phi': (0., 1., 2., 3.)},
-         'vs': {'gamma': (0., .1, .2, .3), 'tau': (0., 1., 2., 3.)}}
+# %% ../nbs/14_lct.ipynb 46
+TABLE2 = {'focal': dict(fixed={'alpha': (.1, .25, .5, .75), 'phi': (0., 1., 2., 3.)},
+                        lct={'alpha': ((.25, .75, 2), (.25, .75, 0), (.25, .75, 4), (.1, .9, 1.25)),
+                             'phi': ((1, 3, .5), (1, 3, 0), (1, 3, 2), (1, 4, .33))},
+                        eval={'alpha': (.1, .25, .5, .75), 'phi': (0., 1., 2., 3.)}),
+          'vs': dict(fixed={'gamma': (0., .1, .2, .3), 'tau': (0., 1., 2., 3.)},
+                     lct={'gamma': ((0, .3, 0), (0, .3, 3.3), (0, .2, 5), (.1, .3, 5)),
+                          'tau': ((0, 3, 0), (0, 3, .33), (1, 4, 0), (1, 4, .33))},
+                     eval={'gamma': (0., .1, .2, .3), 'tau': (0., 1., 2., 3., 4.)})}
+GRIDS = {k: v['eval'] for k, v in TABLE2.items()}
+
+def fixed_grid(loss:str) -> list[dict]:
+    "Table 2's 16 fixed λ's of the baseline models of `loss`."
+    g = TABLE2[_loss(loss)]['fixed']; names = LOSS_PARAMS[loss]
+    return [dict(zip(names, v)) for v in itertools.product(*[g[k] for k in names])]
+
+def lct_grid_dists(loss:str, *, reading:str='clip') -> list[dict]:
+    "Table 2's 16 training distributions $P_\\Lambda$ of the LCT models of `loss` (products of linear densities)."
+    g = TABLE2[_loss(loss)]['lct']; names = LOSS_PARAMS[loss]
+    return [{k: table2_pdf(*abh, reading=reading) for k, abh in zip(names, v)} for v in itertools.product(*[g[k] for k in names])]
+
+def _loss(loss):
+    if loss not in LOSS_PARAMS: raise ValueError(f"loss must be one of {sorted(LOSS_PARAMS)}, got {loss!r}")
+    return loss
 
 def lambda_grid(loss:str, # 'focal' or 'vs'
-                dists:dict|None=None, # if given: fixed floats stay fixed, varied ones use grid points inside their support
-                grid:dict|None=None, # name -> values (default `GRIDS[loss]`)
+                dists:dict|None=None, # if given: fixed floats stay fixed; varied ones use the grid (see `clip_to_support`)
+                grid:dict|None=None, # name -> values (default Table 2's inference grid `GRIDS[loss]`)
+                *, clip_to_support:bool=False, # keep only grid values inside each density's support (none inside: its mean)
                ) -> list[dict]:
     "The product grid of λ values as a list of dicts."
-    if loss not in GRIDS: raise ValueError(f"loss must be one of {sorted(GRIDS)}, got {loss!r}")
-    grid = dict(GRIDS[loss] if grid is None else grid)
+    grid = dict(GRIDS[_loss(loss)] if grid is None else grid)
     if dists is not None:
         for k, v in check_dists(loss, dists).items():
-            grid[k] = ([x for x in grid[k] if v.a - 1e-9 <= x <= v.b + 1e-9] or [v.mean]) if isinstance(v, LinearPDF) else [float(v)]
+            if not isinstance(v, LinearPDF): grid[k] = [float(v)]
+            elif clip_to_support: grid[k] = [x for x in grid[k] if v.a - 1e-9 <= x <= v.b + 1e-9] or [v.mean]
     names = LOSS_PARAMS[loss]
-    return [dict(zip(names, vals)) for vals in itertools.product(*[grid[k] for k in names])]
+    return [dict(zip(names, map(float, vals))) for vals in itertools.product(*[grid[k] for k in names])]
+
+def in_support(lam:dict, dists:dict) -> bool:
+    "Whether every varied hyperparameter of `lam` lies in the support of its training density."
+    return all(v.a - 1e-9 <= lam[k] <= v.b + 1e-9 for k, v in dists.items() if isinstance(v, LinearPDF))
+
+def dists_label(dists:dict) -> str:
+    "Short text of a $P_\\Lambda$ (or of a fixed λ), e.g. `gamma~L(0, 0.3, h_b=3.3) tau~L(0, 3, h_b=0.33)`."
+    return ' '.join(f"{k}~{v!r}" if isinstance(v, LinearPDF) else f"{k}={v:g}" for k, v in dists.items())
+
+# %% ../nbs/14_lct.ipynb 49
+RECALLS = (.3, .4, .5, .6, .7, .8, .9, .99)    # figure 1: "eight recalls" (the text names .5, .8 and .99)
 
 def predict_lct(net:LCTNet, # trained network
                 X, # inputs (n, ...)
                 lam:dict, # the λ to evaluate at
-                *, device=None) -> np.ndarray:
-    "Class probabilities `(n, C)` of $f_\\theta(X, \\lambda)$."
+                *, device=None, logits:bool=False, # return logits instead of probabilities
+               ) -> np.ndarray:
+    "Class probabilities `(n, C)` (or logits) of $f_\\theta(X, \\lambda)$."
     device = get_device(device) if device is not None else net.lo.device
     net.to(device).eval(); X = torch.as_tensor(np.asarray(X, dtype=np.float32), device=device)
-    with torch.no_grad(): return _logits(net, X, lam).softmax(-1).cpu().numpy()
+    with torch.no_grad(): z = _logits(net, X, lam)
+    return (z if logits else z.softmax(-1)).cpu().numpy()
 
-# %% ../nbs/14_lct.ipynb 46
+def lct_report(y, # binary labels (n,)
+               s, # positive-class probabilities (n,)
+               recalls=RECALLS) -> dict:
+    "`binary_report` plus `max_bacc` (best-threshold balanced accuracy) and precision at each of `recalls`."
+    return {**binary_report(y, s), 'max_bacc': max_balanced_accuracy(y, s), **{f'prec@{r:g}': precision_at_recall(y, s, r) for r in recalls}}
+
 def sweep_lambda(net:LCTNet, # trained network
                  split, # `Split` with validation and test parts
                  grid:list[dict], # λ values (e.g. `lambda_grid(...)`)
                 ) -> tuple[pd.DataFrame, dict]:
-    "Validation and test `binary_report` at every λ of `grid`; returns (table, {grid index: test scores})."
+    "Validation and test metrics at every λ of `grid`; returns (table, {grid index: test scores})."
     rows, scores = [], {}
     for i, lam in enumerate(grid):
-        pv, pt = predict_lct(net, split.Xva, lam)[:, 1], predict_lct(net, split.Xte, lam)[:, 1]
-        rv, rt = binary_report(split.yva, pv), binary_report(split.yte, pt)
-        rows.append({**lam, 'i': i, **{f'val_{k}': v for k, v in rv.items()}, **rt}); scores[i] = pt
+        zv, zt = predict_lct(net, split.Xva, lam, logits=True), predict_lct(net, split.Xte, lam, logits=True)
+        pv, pt = torch.from_numpy(zv).softmax(-1)[:, 1].numpy(), torch.from_numpy(zt).softmax(-1)[:, 1].numpy()
+        rv, rt = lct_report(split.yva, pv), lct_report(split.yte, pt)
+        rows.append({**lam, 'i': i, 'in_support': in_support(lam, net.dists), **{f'val_{k}': v for k, v in rv.items()}, **rt,
+                     'gap': float((zt[:, 1] - zt[:, 0]).mean())}); scores[i] = pt
     return pd.DataFrame(rows), scores
 
+LOWER_BETTER = ('brier',)
 def best_lambda(table:pd.DataFrame, # from `sweep_lambda`
-                lam_metric:str='auc', # validation metric to maximise
+                lam_metric:str='auc', # validation metric to optimise (Brier: lowest)
                ) -> int:
-    "Row index of the λ with the best validation `lam_metric` (ties: first)."
+    "Row position of the λ with the best validation `lam_metric` (ties: first)."
     if f'val_{lam_metric}' not in table: raise ValueError(f"lam_metric must be a column of binary_report, got {lam_metric!r}")
-    return int(table[f'val_{lam_metric}'].to_numpy().argmax())
+    v = table[f'val_{lam_metric}'].to_numpy()
+    return int(v.argmin() if lam_metric in LOWER_BETTER else v.argmax())
 
-# %% ../nbs/14_lct.ipynb 50
+# %% ../nbs/14_lct.ipynb 52
 def default_dists(loss:str, # 'focal' or 'vs'
                   variant:str='both', # 'both', or the single varied hyperparameter ('gamma', 'tau', 'alpha', 'phi')
                  ) -> dict:
-    "Our $P_\\lambda$ choices: linear densities over the baseline grid's ranges; single variants fix the other at a grid value."
-    if loss == 'focal': full, fixed = {'alpha': LinearPDF(.1, .75), 'phi': LinearPDF(0, 3, h_b=.2)}, {'alpha': .25, 'phi': 2.}
-    elif loss == 'vs': full, fixed = {'gamma': LinearPDF(0, .3), 'tau': LinearPDF(0, 3, h_b=.5)}, {'gamma': .2, 'tau': 1.}
+    "The $P_\\lambda$ of one LCT run (a Table 2 member); single variants as in appendix F."
+    if loss == 'focal': full, single = {'alpha': table2_pdf(.25, .75, 2), 'phi': table2_pdf(1, 3, .5)}, {'alpha': .25, 'phi': 2.}
+    elif loss == 'vs': full, single = {'gamma': table2_pdf(.1, .3, 5), 'tau': table2_pdf(0, 3, .33)}, {'gamma': .3, 'tau': 2.}
     else: raise ValueError(f"loss must be one of {sorted(LOSS_PARAMS)}, got {loss!r}")
     if variant == 'both': return full
     if variant not in full: raise ValueError(f"variant must be 'both' or one of {tuple(full)}, got {variant!r}")
-    return {k: (full[k] if k == variant else fixed[k]) for k in full}
+    if loss == 'vs' and variant == 'gamma': return {'gamma': table2_pdf(0, .3, 2.), 'tau': 2.}
+    return {k: (full[k] if k == variant else single[k]) for k in full}
 
 def train_lct(split, # a `Split` (vectors, or flattened images with `meta['image_shape']`)
               spec:TrainSpec|None=None, # the protocol (default `LCT_CPU.spec`); `spec_kw` override its fields
               *, seed:int=0, # seed of the initialisation, λ draws and batches
               loss:str='vs', # 'focal' or 'vs'
               dists:dict|None=None, # default `default_dists(loss)`
-              film:bool=True, arch:str='mlp', hidden=(64,), dropout:float=0., film_hidden=(128, 128),
-              identity_init:bool=True, sam_rho:float=0.,
+              film:bool=True, arch:str='mlp', hidden=(64,), dropout:float=0., film_hidden=(128,),
+              identity_init:bool=True, sam_rho:float=0., min_val_pos:int=20,
               **spec_kw) -> LCTNet:
-    "Build an `LCTNet` on `make_model(split, arch=...)` and train it with `fit_lct` (epochs scored on validation for binary tasks)."
+    "Build an `LCTNet` on `make_model(split, arch=...)` and train it with `fit_lct`."
     dists = check_dists(loss, dists if dists is not None else default_dists(loss))
     set_seed(seed); base = make_model(split, arch=arch, hidden=hidden, dropout=dropout)
     net = LCTNet(base, dists, film=film, film_hidden=film_hidden, identity_init=identity_init)
-    val = dict(X_val=split.Xva, y_val=split.yva) if split.n_classes == 2 else {}
-    fit_lct(net, split.Xtr, split.ytr, loss=loss, spec=spec, sam_rho=sam_rho, seed=seed, **val, **spec_kw)
+    fit_lct(net, split.Xtr, split.ytr, loss=loss, spec=spec, sam_rho=sam_rho, seed=seed, X_val=split.Xva, y_val=split.yva,
+            min_val_pos=min_val_pos, **spec_kw)
     return net
 
-# %% ../nbs/14_lct.ipynb 53
+# %% ../nbs/14_lct.ipynb 55
 class LCTPredictor:
     "A trained `LCTNet`, the λ chosen on validation (`lam_chosen`) and the sweep table over the λ grid (`table`)."
     def __init__(self, net:LCTNet, lam_chosen:dict, table:pd.DataFrame|None=None):
@@ -353,160 +427,275 @@ class LCTPredictor:
         if lam is not None and set(lam) != set(self.lam_chosen):
             raise ValueError(f"lam must give exactly {sorted(self.lam_chosen)}, got {sorted(lam)}")
         return predict_lct(self.net, X, self.lam_chosen if lam is None else lam)
+    @property
+    def info(self) -> dict:
+        "What `imbal-nb bench` records in its `info` column: the λ chosen on validation (and, for a grid, which model)."
+        return dict(lam_chosen={k: round(float(v), 6) for k, v in self.lam_chosen.items()}, **getattr(self, 'choice', {}))
     def __repr__(self): return f"LCTPredictor(lam_chosen={self.lam_chosen})"
 
-LAM_METRICS = ('ap', 'auc', 'brier', 'max_f1', 'bacc', 'gmean', 'p_at_r75', 'p_at_r50', 'p_at_r25', 'p_at_r99')
+LAM_METRICS = ('ap', 'auc', 'brier', 'max_f1', 'bacc', 'gmean', 'p_at_r75', 'p_at_r50', 'p_at_r25', 'p_at_r99', 'max_bacc')
 
-# %% ../nbs/14_lct.ipynb 55
+# %% ../nbs/14_lct.ipynb 57
+_NET_HPS = (*MLP_HPS, HP('film_hidden', (128,), 'hidden widths of the FiLM λ-network (paper: one layer of 128)', widths),
+            HP('identity_init', True, 'FiLM starts as the identity (σ=1, μ=0)', flag),
+            HP('sam_rho', 0., 'SAM radius around the spec optimizer (0: none; paper: 0.1)', num(0)),
+            HP('lam_metric', 'auc', 'validation metric that chooses λ after training', one_of(*LAM_METRICS)),
+            HP('clip_to_support', False, 'evaluate only λ inside the training support (False: the whole Table 2 grid)', flag),
+            HP('min_val_pos', 20, "validation positives that select='best' needs", num(1, integer=True)))
+
 @register_method('lct', HP('loss', 'vs', "loss family: 'focal' (α, φ) or 'vs' (γ, τ)", one_of(*LOSS_PARAMS)),
                  HP('dists', None, 'P_λ: name -> `LinearPDF` or fixed float (None: `default_dists(loss)`)', instance(dict, none=True)),
-                 HP('film', True, 'feed λ to the network through FiLM (False: LCT without FiLM)', flag), *MLP_HPS,
-                 HP('film_hidden', (128, 128), 'widths of the FiLM λ-network', widths),
-                 HP('identity_init', True, 'FiLM starts as the identity', flag),
-                 HP('sam_rho', 0., 'SAM radius (0: the spec optimizer alone)', num(0)),
-                 HP('lam_metric', 'auc', 'validation metric that chooses λ after training', one_of(*LAM_METRICS)),
-                 HP('grid', None, 'λ grid: name -> values (None: `GRIDS[loss]` inside the support)', instance(dict, none=True)),
+                 HP('film', True, 'feed λ to the network through FiLM (False: LCT without FiLM)', flag), *_NET_HPS,
+                 HP('grid', None, 'λ grid: name -> values (None: Table 2 inference grid `GRIDS[loss]`)', instance(dict, none=True)),
                  spec=LCT_CPU.spec, title='LCT', binary_only=True, predict_params={'lam': None},
                  smoke=dict(epochs=2, hidden=(8,), film_hidden=(8,)))
-def lct_method(split, spec, *, seed=0, loss='vs', lam_metric='auc', grid=None, **net_hp) -> LCTPredictor:
+def lct_method(split, spec, *, seed=0, loss='vs', lam_metric='auc', grid=None, clip_to_support=False, **net_hp) -> LCTPredictor:
     "LCT over the focal or VS family, then the λ of the grid with the best validation `lam_metric`."
     net = train_lct(split, spec, seed=seed, loss=loss, **net_hp)
-    g = lambda_grid(loss, net.dists, grid); table, _ = sweep_lambda(net, split, g)
+    g = lambda_grid(loss, net.dists, grid, clip_to_support=clip_to_support); table, _ = sweep_lambda(net, split, g)
     return LCTPredictor(net, g[best_lambda(table, lam_metric)], table)
 
-# %% ../nbs/14_lct.ipynb 60
-RECALLS = (.05, .1, .2, .3, .4, .5, .6, .7, .8, .9, .95, .99)
+# %% ../nbs/14_lct.ipynb 62
+KINDS = ('fixed', 'lct', 'nofilm')
 
-def grid_vs_lct(split, # binary `Split`
-                *, loss:str='vs', seed:int=0,
-                methods=('fixed', 'lct', 'lct_nofilm', 'lct_single', 'lct_sam'), # which models to train
-                lam_metric:str='auc', # validation metric that picks λ / the fixed model
-                sam_rho:float=.05, # SAM radius of 'lct_sam'
-                spec:TrainSpec|None=None, # the protocol of every model (default `LCT_CPU.spec`)
-                **train_kw) -> pd.DataFrame: # further `train_lct` keywords (hyperparameters or `TrainSpec` knobs)
-    "One seed of the fixed-grid vs LCT comparison on `split`: a long table of metrics per (model, λ)."
-    names, grid, rows = LOSS_PARAMS[loss], lambda_grid(loss), []
-    def add(net, method, lam_list, t_train):
-        t0 = time.perf_counter(); table, scores = sweep_lambda(net, split, lam_list); t_inf = time.perf_counter() - t0
-        table['method'], table['train_s'], table['infer_s'] = method, t_train, t_inf/len(lam_list)
-        table['selected'] = np.arange(len(table)) == best_lambda(table, lam_metric)
-        for r in RECALLS: table[f'prec@{r:g}'] = [precision_at_recall(split.yte, scores[i], r) for i in table['i']]
-        rows.append(table)
-    def timed(**kw):
-        t0 = time.perf_counter(); net = train_lct(split, spec, loss=loss, seed=seed, **train_kw, **kw); return net, time.perf_counter() - t0
-    if 'fixed' in methods:
-        fixed = []
-        for lam in progress(grid, desc=f'{loss} fixed grid', disable=not train_kw.get('progress', (spec or LCT_CPU.spec).progress)):
-            net, t = timed(dists=lam, film=False); add(net, 'fixed', [lam], t); fixed.append(rows.pop())
-        ft = pd.concat(fixed, ignore_index=True); ft['i'] = range(len(ft))
-        ft['selected'] = np.arange(len(ft)) == best_lambda(ft, lam_metric); rows.append(ft)
-    variants = {'lct': dict(dists=default_dists(loss)), 'lct_nofilm': dict(dists=default_dists(loss), film=False),
-                'lct_sam': dict(dists=default_dists(loss), sam_rho=sam_rho)}
-    if 'lct_single' in methods: variants |= {f'lct_{k}': dict(dists=default_dists(loss, k)) for k in names}
-    for m, kw in variants.items():
-        if m in methods or (m.startswith('lct_') and m[4:] in names and 'lct_single' in methods):
-            net, t = timed(**kw); add(net, m, lambda_grid(loss, net.dists), t)
+def method_label(loss:str, kind:str, sam_rho:float=0.) -> str:
+    "Table 1's name of a method, e.g. 'VS + SAM + LCT'."
+    return {'vs': 'VS', 'focal': 'Focal'}[_loss(loss)] + (' + SAM' if sam_rho else '') + \
+           {'fixed': '', 'lct': ' + LCT', 'nofilm': ' + LCT without FiLM'}[kind]
+
+def run_grid(split, # binary `Split`
+             *, loss:str='vs', kinds=('fixed', 'lct'), # which 16-model grids to train (`KINDS`)
+             sam_rho:float=0., # > 0: SAM with this radius for every model
+             seed:int=0, spec:TrainSpec|None=None, # the protocol of every model (default `LCT_CPU.spec`)
+             models=None, # indices of the grid to train (None: all 16)
+             clip_to_support:bool=False, reading:str='clip', # see `lambda_grid`, `table2_pdf`
+             keep:str|None=None, # validation metric: also return the predictor of the best LCT (model, λ)
+             show_progress:bool=False, **train_kw) -> pd.DataFrame|tuple:
+    "One seed of Table 2 on `split`: a long table with one row per (model, evaluated λ); with `keep`, also the best predictor."
+    rows, best, sign = [], (None, -math.inf), -1 if keep in LOWER_BETTER else 1
+    for kind in kinds:
+        if kind not in KINDS: raise ValueError(f"kind must be one of {KINDS}, got {kind!r}")
+        cfgs = fixed_grid(loss) if kind == 'fixed' else lct_grid_dists(loss, reading=reading)
+        for i in progress(range(len(cfgs)) if models is None else models, desc=f'{method_label(loss, kind, sam_rho)} grid', disable=not show_progress):
+            cfg = cfgs[i]; t0 = time.perf_counter()
+            net = train_lct(split, spec, loss=loss, seed=seed, dists=cfg, film=kind == 'lct', sam_rho=sam_rho, **train_kw)
+            t_train = time.perf_counter() - t0
+            grid = (lambda_grid(loss, cfg, clip_to_support=clip_to_support) if kind == 'lct' else
+                    [{k: float(v.mean if isinstance(v, LinearPDF) else v) for k, v in cfg.items()}])
+            t0 = time.perf_counter(); tab, _ = sweep_lambda(net, split, grid); t_inf = time.perf_counter() - t0
+            for c, v in reversed(dict(dataset=split.name, fold=(split.meta or {}).get('fold', 0), loss=loss, method=method_label(loss, kind, sam_rho),
+                                      kind=kind, sam_rho=sam_rho, seed=seed, model=i, train=dists_label(cfg)).items()): tab.insert(0, c, v)
+            tab['train_s'], tab['infer_s'], tab['epochs'] = t_train, t_inf, (spec or LCT_CPU.spec).replace(**{k: v for k, v in train_kw.items() if k in SPEC_FIELDS}).epochs
+            rows.append(tab)
+            if keep and (kind == 'lct' or 'lct' not in kinds):
+                j = best_lambda(tab, keep); v = sign*float(tab[f'val_{keep}'].iloc[j])
+                if v > best[1]: best = (LCTPredictor(net, grid[j], tab), v); best[0].choice = dict(method=method_label(loss, kind, sam_rho), model=i)
     out = pd.concat(rows, ignore_index=True)
-    out.insert(0, 'seed', seed); out.insert(0, 'loss', loss); out.insert(0, 'dataset', split.name)
-    return out
+    if keep is None: return out
+    if best[0] is not None: best[0].table, best[0].val_score = out, sign*best[1]
+    return out, best[0]
 
-# %% ../nbs/14_lct.ipynb 63
-LCT_TASKS = ('adult@100', 'page-blocks0@100', 'page-blocks0@10')
+# %% ../nbs/14_lct.ipynb 64
+def _csv_of(*opts):
+    "Validator: a comma-separated selection of `opts`."
+    def check(name, v):
+        parts = [p.strip() for p in str(v).split(',') if p.strip()] if isinstance(v, str) else None
+        if not parts or any(p not in opts for p in parts): raise ValueError(f"{name} must be a comma-separated list of {', '.join(map(repr, opts))}, got {v!r}")
+        return ','.join(dict.fromkeys(parts))
+    return check
 
-def lct_task(name:str, # 'adult@IR' or '<keel name>@IR'
-             *, seed:int=0) -> 'Split':
-    "A binary task at imbalance ratio IR: Adult via `load_adult`, KEEL via `load_keel` + subsample + `keel_cv_splits` (fold 0)."
-    from imbal_nb.data import load_adult, load_keel, keel_cv_splits, subsample_ir
-    base, _, ir = name.partition('@')
-    if not ir: raise ValueError(f"task must look like 'adult@100' or 'page-blocks0@10', got {name!r}")
-    ir = float(ir)
-    if base == 'adult': sp = load_adult(ir=ir, seed=seed)
-    else:
-        X, y = load_keel(base); keep = subsample_ir(y, ir, np.random.default_rng(seed), base)[0]
-        X, y = X[keep], y[keep]
-        sp = keel_cv_splits(X, y, n_folds=4, seed=seed, name=base)[0]
-    sp.name = name; return sp
+@register_method('lct_grid', HP('losses', 'vs,focal', "loss families, comma-separated: 'vs', 'focal'", _csv_of(*LOSS_PARAMS)),
+                 HP('kinds', 'fixed,lct', "16-model grids per loss: 'fixed' (baselines), 'lct', 'nofilm' (LCT without FiLM)", _csv_of(*KINDS)),
+                 HP('sam', 'off', "SAM for VS: 'off', 'on' (VS + SAM only) or 'both' (with and without)", one_of('off', 'on', 'both')),
+                 HP('sam_rho', .1, 'SAM radius (paper: 0.1)', num(0, open_lo=True)),
+                 *[h for h in _NET_HPS if h.name != 'sam_rho'],
+                 HP('reading', 'clip', "Table 2's infeasible L(1, 3, 2): 'clip' or 'literal' (see `table2_pdf`)", one_of('clip', 'literal')),
+                 HP('n_models', None, 'train only the first n configurations of each grid (None: all 16)', num(1, 16, integer=True, none=True)),
+                 HP('log', None, 'CSV file that every (model, λ) row is appended to (validation and test metrics)', instance(str, none=True)),
+                 spec=LCT_CPU.spec, title='LCT grid', binary_only=True,
+                 smoke=dict(epochs=1, hidden=(8,), film_hidden=(8,), n_models=1, losses='vs'))
+def lct_grid_method(split, spec, *, seed=0, losses='vs,focal', kinds='fixed,lct', sam='off', sam_rho=.1, lam_metric='auc',
+                    n_models=None, log=None, **kw) -> LCTPredictor:
+    "Table 2's grids (16 fixed-λ and/or 16 LCT models per loss); predicts with the LCT (model, λ) of the best validation `lam_metric`."
+    rows, best = [], (None, -math.inf); sign = -1 if lam_metric in LOWER_BETTER else 1
+    for loss in losses.split(','):
+        for rho in ((0.,) if sam == 'off' or loss != 'vs' else (sam_rho,) if sam == 'on' else (0., sam_rho)):
+            df, pr = run_grid(split, loss=loss, kinds=tuple(kinds.split(',')), sam_rho=rho, seed=seed, spec=spec, keep=lam_metric,
+                              models=None if n_models is None else range(n_models), **kw)
+            rows.append(df); v = sign*pr.val_score
+            if v > best[1]: best = (pr, v)
+    table = pd.concat(rows, ignore_index=True); c = best[0].choice
+    table['selected'] = (table.method == c['method']) & (table.model == c['model']) & np.logical_and.reduce(
+        [np.isclose(table[k].astype(float), v) for k, v in best[0].lam_chosen.items()])
+    best[0].table = table
+    if log is not None:
+        from pathlib import Path
+        Path(log).parent.mkdir(parents=True, exist_ok=True); new = not Path(log).exists() or Path(log).stat().st_size == 0
+        if not new:                                   # append under the file's own header (same columns, same order)
+            cols = list(pd.read_csv(log, nrows=0).columns)
+            if set(table.columns) - set(cols): raise ValueError(f"log={log!r} has other columns (another losses/kinds setting?): use a new file")
+            table = table.reindex(columns=cols)
+        table.to_csv(log, mode='a', header=new, index=False)
+    return best[0]
 
-# %% ../nbs/14_lct.ipynb 65
-def run_lct_experiment(task:str, # a name for `lct_task`, e.g. 'adult@100'
-                       *, seeds=(0, 1, 2), # seeds (each redraws the task's split)
-                       losses=('focal', 'vs'), # loss families
-                       save:str|None=None, # results file name
-                       **kw) -> pd.DataFrame:
-    "`grid_vs_lct` over `seeds` × `losses` on `lct_task(task, seed=s)`; optionally saved with `save_results`."
-    out = []
-    for s in seeds:
-        sp = lct_task(task, seed=s)
-        for l in losses: out.append(grid_vs_lct(sp, loss=l, seed=s, **kw))
-    df = pd.concat(out, ignore_index=True)
-    if save: save_results(df, save)
+# %% ../nbs/14_lct.ipynb 67
+def keel_train_beta(*, name:str='page-blocks0', # a KEEL imbalanced set (`imbal_nb.data.load_keel`)
+                    beta:float=100, # training imbalance ratio n_neg / n_pos
+                    seed:int=0, # seeds the split and the subsample
+                    val_frac:float=.2, test_frac:float=.2) -> 'Split':
+    "A KEEL set split 60/20/20 (stratified), the training positives subsampled to `beta`; validation and test keep the set's ratio."
+    from imbal_nb.data import load_keel, stratified_split, subsample_ir, Split
+    check_hp('beta', beta, lo=1)
+    X, y = load_keel(name); rng = np.random.default_rng(seed)
+    rest, te = stratified_split(y, test_frac, rng, strict=True, what='test')
+    tr, va = stratified_split(y[rest], val_frac/(1 - test_frac), rng, strict=True); tr, va = rest[tr], rest[va]
+    tr = tr[subsample_ir(y[tr], beta, rng, 'training')[0]]
+    mu, sd = X[tr].mean(0), X[tr].std(0); sd[sd == 0] = 1
+    f = lambda i: ((X[i] - mu)/sd).astype(np.float32)
+    return Split(f(tr), y[tr], f(va), y[va], f(te), y[te], f'keel-beta:name={name},beta={beta:g}', dict(beta=beta, seed=seed, keel=name))
+
+from .data import register_source
+register_source('keel-beta', keel_train_beta, {'name': str, 'beta': float})
+
+# %% ../nbs/14_lct.ipynb 70
+def tau_slope(taus, # τ values
+              gaps, # mean logit gap z+ − z− at each τ
+             ) -> float:
+    "Least-squares slope of the mean logit gap over τ."
+    return float(np.polyfit(np.asarray(taus, float), np.asarray(gaps, float), 1)[0])
+
+def adaptability(split, *, spec:TrainSpec|None=None, taus=(0., 3.), lct_dists:dict|None=None, eval_taus=(0., 1., 2., 3.), seed:int=0, **train_kw) -> dict:
+    "Slope of the logit gap over τ (γ = 0): fixed VS models trained at `taus` vs one LCT model evaluated at `eval_taus`."
+    spec = spec or LCT_CPU.spec
+    fx = [sweep_lambda(train_lct(split, spec, dists={'gamma': 0., 'tau': t}, film=False, seed=seed, **train_kw), split, [{'gamma': 0., 'tau': t}])[0].gap[0]
+          for t in taus]
+    net = train_lct(split, spec, dists=lct_dists or lct_grid_dists('vs')[5], seed=seed, **train_kw)
+    lc = sweep_lambda(net, split, [{'gamma': 0., 'tau': t} for t in eval_taus])[0].gap.tolist()
+    out = dict(fixed_slope=tau_slope(taus, fx), lct_slope=tau_slope(eval_taus, lc), fixed_gaps=list(map(float, fx)), lct_gaps=lc)
+    out['ratio'] = out['lct_slope']/out['fixed_slope']; return out
+
+# %% ../nbs/14_lct.ipynb 73
+MINI_PARTS = {'vs': dict(loss='vs'), 'focal': dict(loss='focal'), 'vs_sam': dict(loss='vs', sam_rho=.1)}
+
+def miniature(part:str, # 'vs', 'focal' or 'vs_sam'
+              seed:int=0, *, save:bool=True, **kw) -> pd.DataFrame:
+    "One part of the CPU miniature (page-blocks0, β = 100 in training, `LCT_CPU`) for one seed: fixed, LCT and no-FiLM grids."
+    if part not in MINI_PARTS: raise ValueError(f"part must be one of {list(MINI_PARTS)}, got {part!r}")
+    df = run_grid(keel_train_beta(seed=seed), kinds=KINDS, seed=seed, **{**MINI_PARTS[part], **kw})
+    if save: save_results(df, f'lct_mini_{part}_s{seed}.csv')
     return df
 
-# %% ../nbs/14_lct.ipynb 92
-def film_overhead(split, # data for the timing (`Split`; images need `meta['image_shape']`)
-                  *, arch:str='mlp', loss:str='vs', n_steps:int=40, batch_size:int=128, repeats:int=5,
-                  **model_kw) -> dict:
-    "Median seconds per training step of `fit_lct` without and with FiLM on `arch`, and their ratio."
-    n = min(len(split.ytr), n_steps*batch_size); X, y = split.Xtr[:n], split.ytr[:n]
-    if len(np.unique(y)) < 2: X, y = np.r_[X[:-1], split.Xtr[split.ytr == 1][:1]], np.r_[y[:-1], 1]
-    fixed = {k: float(v.mean) for k, v in default_dists(loss).items()}
-    nets = {'plain': LCTNet(make_model(split, arch=arch, **model_kw), fixed, film=False),
-            'film': LCTNet(make_model(split, arch=arch, **model_kw), default_dists(loss))}
-    steps, t = math.ceil(n/batch_size), {k: [] for k in nets}
-    for r in range(repeats):
-        for k, net in (nets.items() if r % 2 == 0 else reversed(nets.items())):
-            t0 = time.perf_counter(); fit_lct(net, X, y, loss=loss, epochs=1, batch_size=batch_size, seed=r, device='cpu')
-            t[k].append((time.perf_counter() - t0)/steps)
-    out = {f'{k}_step_s': float(np.median(v)) for k, v in t.items()}
-    out['ratio'] = out['film_step_s']/out['plain_step_s']; out.update(arch=arch, batch_size=batch_size, steps=steps)
+# %% ../nbs/14_lct.ipynb 78
+LAMCOLS = ('gamma', 'tau', 'alpha', 'phi')
+
+def select(df:pd.DataFrame, # rows of `run_grid`
+           metric:str='auc', # the test metric reported (and the selection metric)
+           protocol:str='val', # 'val' (per seed, best validation `metric`) or 'test' (best seed-mean test `metric`, the paper's)
+           by=('dataset', 'method')) -> pd.DataFrame:
+    "Test `metric` of the configuration each protocol selects: mean, sd and number of seeds per `by` group."
+    if protocol not in ('val', 'test'): raise ValueError(f"protocol must be 'val' or 'test', got {protocol!r}")
+    lo, by = metric in LOWER_BETTER, list(by)
+    pick = (lambda s: s.idxmin()) if lo else (lambda s: s.idxmax())
+    if protocol == 'val':
+        idx = df.groupby(by + ['seed'])[f'val_{metric}'].agg(pick)
+        return df.loc[idx.values].groupby(by)[metric].agg(['mean', 'std', 'count'])
+    cfg = [c for c in ('model', *LAMCOLS) if c in df]
+    g = df.groupby(by + cfg, dropna=False)[metric].agg(['mean', 'std', 'count']).reset_index()
+    return g.loc[g.groupby(by)['mean'].agg(pick).values].set_index(by)[['mean', 'std', 'count']]
+
+def results_table(df, metrics=('auc',), protocols=('val', 'test'), by=('dataset', 'method')) -> pd.DataFrame:
+    "Tables 3 / 13–17: 'mean ± sd' of each metric under each protocol, one row per `by` group."
+    cols = {}
+    for m in metrics:
+        for p in protocols:
+            s = select(df, m, p, by); cols[(m, p)] = s['mean'].map('{:.3f}'.format) + ' ± ' + s['std'].fillna(0).map('{:.3f}'.format)
+    out = pd.DataFrame(cols); out.columns.names = ['metric', 'protocol']; return out
+
+def recall_claim(df, family:str='VS', protocol:str='test') -> pd.DataFrame:
+    "Figure 1's claim per dataset and recall: the best fixed `family` model vs ONE `family + LCT` model (chosen by AP)."
+    cols = [c for c in df.columns if c.startswith('prec@')]; rows = []
+    for d, g in df.groupby('dataset'):
+        fx, lc = g[g.method == family], g[g.method == f'{family} + LCT']
+        if fx.empty or lc.empty: continue
+        cfg = ['model', *[c for c in LAMCOLS if c in fx and fx[c].notna().any()]]
+        if protocol == 'test':
+            fmean = fx.groupby(cfg, dropna=False)[cols].mean(); lmean = lc.groupby(cfg, dropna=False)[cols + ['ap']].mean()
+            best_fixed, lct = fmean.max(), lmean.loc[lmean.ap.idxmax(), cols]
+        else:
+            best_fixed = pd.Series({c: fx.loc[fx.groupby('seed')[f'val_{c}'].idxmax().values, c].mean() for c in cols})
+            lct = lc.loc[lc.groupby('seed')['val_ap'].idxmax().values, cols].mean()
+        for c in cols: rows.append(dict(dataset=d, family=family, protocol=protocol, recall=float(c[5:]), best_fixed=best_fixed[c], lct=lct[c]))
+    out = pd.DataFrame(rows)
+    if len(out): out['lct_ge'] = out.lct >= out.best_fixed - 1e-12
     return out
 
-def tuning_cost(df:pd.DataFrame, # rows of `grid_vs_lct` (needs methods 'fixed' and 'lct')
-               ) -> pd.DataFrame:
-    "Per (dataset, loss, seed): seconds to tune by the 16-model grid vs one LCT model + grid inference, and the AUCs reached."
+def slope_table(df) -> pd.DataFrame:
+    "Per seed: slope of the mean logit gap over τ (γ = 0) — fixed VS models vs each VS + LCT model evaluated at τ = 0..3."
     rows = []
-    for (d, l, s), g in df.groupby(['dataset', 'loss', 'seed']):
-        fx, lc = g[g.method == 'fixed'], g[g.method == 'lct']
-        if fx.empty or lc.empty: continue
-        t_grid = fx.train_s.sum() + fx.infer_s.sum(); t_lct = lc.train_s.iloc[0] + lc.infer_s.iloc[0]*len(lc)
-        rows.append(dict(dataset=d, loss=l, seed=s, grid_s=t_grid, lct_s=t_lct, speedup=t_grid/t_lct,
-                         auc_grid=fx[fx.selected].auc.iloc[0], auc_lct=lc[lc.selected].auc.iloc[0]))
+    for (d, s), g in df[(df.loss == 'vs') & (df.sam_rho == 0)].groupby(['dataset', 'seed']):
+        fx = g[(g.kind == 'fixed') & (g.gamma == 0)].sort_values('tau')
+        lc = g[(g.kind == 'lct') & (g.gamma == 0) & (g.tau <= 3)]
+        if len(fx) < 2 or lc.empty: continue
+        fs = tau_slope(fx.tau, fx.gap); ls = lc.groupby('model').apply(lambda t: tau_slope(t.tau, t.gap), include_groups=False)
+        rows.append(dict(dataset=d, seed=s, fixed_slope=fs, lct5_slope=ls.get(5, np.nan), lct5_ratio=ls.get(5, np.nan)/fs,
+                         lct_median_ratio=float(np.median(ls/fs)), lct_min_ratio=float(ls.min()/fs), n_lct=len(ls)))
     return pd.DataFrame(rows)
 
-# %% ../nbs/14_lct.ipynb 102
-def cifar_binary(dir, # CIFAR-10 python folder (see `read_cifar10`)
-                 *, pos:int=1, # minority class (1 = automobile)
-                 neg:int=9, # majority class (9 = truck)
-                 ir:float=100, seed:int=0, val_frac:float=.2) -> 'Split':
-    "A binary CIFAR-10 `Split` (flattened standardised images) with the training positives subsampled to `ir`."
-    from imbal_nb.data import read_cifar10, Split, subsample_ir, stratified_split
-    check_hp('ir', ir, lo=1); check_hp('pos', pos, lo=0, hi=9, integer=True); check_hp('neg', neg, lo=0, hi=9, integer=True)
-    if pos == neg: raise ValueError(f"pos and neg must differ, got {pos} for both")
-    Xa, ya, Xb, yb = read_cifar10(dir); rng = np.random.default_rng(seed)
-    def pick(X, t): m = (t == pos) | (t == neg); return X[m].astype(np.float32)/255, (t[m] == pos).astype(np.int64)
-    (Xa, ya), (Xb, yb) = pick(Xa, ya), pick(Xb, yb)
-    keep = subsample_ir(ya, ir, rng, 'training')[0]; Xa, ya = Xa[keep], ya[keep]
-    tr, va = stratified_split(ya, val_frac, rng)
-    mu, sd = Xa[tr].mean((0, 2, 3), keepdims=True), Xa[tr].std((0, 2, 3), keepdims=True) + 1e-6
-    f = lambda X: ((X - mu)/sd).reshape(len(X), -1)
-    return Split(f(Xa[tr]), ya[tr], f(Xa[va]), ya[va], f(Xb), yb, f'cifar10:{pos}v{neg}@{ir:g}',
-                 dict(image_shape=(3, 32, 32), pos=pos, neg=neg, ir=ir, seed=seed))
+# %% ../nbs/14_lct.ipynb 80
+def selected_runs(df, method:str, metric:str='auc', protocol:str='val') -> pd.Series:
+    "Per seed: test `metric` of the configuration of `method` that `protocol` selects (for paired comparisons)."
+    g = df[df.method == method]; lo = metric in LOWER_BETTER
+    if protocol == 'val':
+        idx = g.groupby('seed')[f'val_{metric}'].agg(lambda s: s.idxmin() if lo else s.idxmax())
+        return g.loc[idx.values].set_index('seed')[metric]
+    cfg = [c for c in ('model', *LAMCOLS) if c in g]
+    m = g.groupby(cfg, dropna=False)[metric].mean(); best = m.idxmin() if lo else m.idxmax()
+    best = best if isinstance(best, tuple) else (best,)
+    mask = np.logical_and.reduce([(g[c] == v) | (g[c].isna() & pd.isna(v)) for c, v in zip(cfg, best)])
+    return g[mask].set_index('seed')[metric]
 
-# %% ../nbs/14_lct.ipynb 105
-def cifar_lct_experiment(dir, *, pos:int=1, neg:int=9, ir:float=100, seeds=(0,), loss:str='vs',
-                         preset:Preset|None=None, # default `LCT_CIFAR`
-                         save:str|None=None, **spec_kw) -> pd.DataFrame:
-    "Fixed VS (γ=.2, τ=1) vs LCT vs LCT without FiLM on a CIFAR-10 pair with ResNet-32; AUC etc. at the val-selected λ."
-    preset, rows = preset or LCT_CIFAR, []
-    spec = preset.spec.replace(**spec_kw)
-    for s in seeds:
-        sp = cifar_binary(dir, pos=pos, neg=neg, ir=ir, seed=s)
-        fixed = {'gamma': .2, 'tau': 1.} if loss == 'vs' else {'alpha': .25, 'phi': 2.}
-        for m, kw in {'fixed': dict(dists=fixed, film=False), 'lct': {}, 'lct_nofilm': dict(film=False)}.items():
-            t0 = time.perf_counter(); net = train_lct(sp, spec, loss=loss, seed=s, **{**preset.hp, **kw}); t_train = time.perf_counter() - t0
-            tab, _ = sweep_lambda(net, sp, lambda_grid(loss, net.dists)); b = best_lambda(tab)
-            rows.append({'dataset': sp.name, 'loss': loss, 'method': m, 'seed': s, 'epochs': spec.epochs, 'train_s': t_train,
-                         **tab.iloc[b].to_dict()})
-    df = pd.DataFrame(rows)
-    if save: save_results(df, save)
-    return df
+# %% ../nbs/14_lct.ipynb 83
+def film_overhead(split, # data for the timing (`Split`; images need `meta['image_shape']`)
+                  *, arch:str='mlp', loss:str='vs', epochs:int=3, repeats:int=5, spec:TrainSpec|None=None,
+                  **model_kw) -> dict:
+    "Median seconds per training step of `fit_lct` without and with FiLM on `arch` (same step, loss, optimizer), and their ratio."
+    spec = (spec or LCT_CPU.spec).replace(epochs=epochs, milestones=(), device='cpu')
+    fixed = {k: float(v.mean) for k, v in default_dists(loss).items()}
+    nets = {'plain': LCTNet(make_model(split, arch=arch, **model_kw), fixed, film=False),
+            'film': LCTNet(make_model(split, arch=arch, **model_kw), lct_grid_dists(loss)[5])}
+    steps = epochs*math.ceil(len(split.ytr)/spec.batch_size); t = {k: [] for k in nets}
+    fit_lct(nets['plain'], split.Xtr, split.ytr, loss=loss, spec=spec, epochs=1)          # warm-up (first-call costs)
+    for r in range(repeats):
+        for k, net in (nets.items() if r % 2 == 0 else reversed(nets.items())):
+            t0 = time.perf_counter(); fit_lct(net, split.Xtr, split.ytr, loss=loss, spec=spec, seed=r)
+            t[k].append((time.perf_counter() - t0)/steps)
+    out = {f'{k}_step_s': float(np.median(v)) for k, v in t.items()}
+    out['ratio'] = out['film_step_s']/out['plain_step_s']; out.update(arch=arch, batch_size=spec.batch_size, steps=steps, repeats=repeats)
+    return out
+
+def tuning_cost(df:pd.DataFrame, # rows of `run_grid` (needs kinds 'fixed' and 'lct')
+               ) -> pd.DataFrame:
+    "Per (dataset, method family, seed): seconds to tune by the 16-model grid vs one LCT model + its λ sweep, and the ratio."
+    rows = []
+    for (d, l, rho, s), g in df.groupby(['dataset', 'loss', 'sam_rho', 'seed']):
+        fx, lc = g[g.kind == 'fixed'].drop_duplicates('model'), g[g.kind == 'lct'].drop_duplicates('model')
+        if fx.empty or lc.empty: continue
+        t_grid = (fx.train_s + fx.infer_s).sum(); t_lct = float((lc.train_s + lc.infer_s).mean())
+        rows.append(dict(dataset=d, method=method_label(l, 'fixed', rho), seed=s, n_fixed=len(fx), grid_s=t_grid, lct_s=t_lct, ratio=t_grid/t_lct))
+    return pd.DataFrame(rows)
+
+# %% ../nbs/14_lct.ipynb 115
+LCT_GRID_CIFAR = Preset('lct_grid_cifar', 'lct_grid', spec=LCT_CIFAR.spec, hp=dict(arch='resnet32', losses='vs,focal', kinds='fixed,lct'),
+                        doc="Table 2's 16 + 16 models per loss (VS, Focal) with the paper's CIFAR protocol `LCT_CIFAR` (ResNet-32, 500 epochs).")
+LCT_GRID_CPU = Preset('lct_grid_cpu', 'lct_grid', spec=LCT_CPU.spec, hp=dict(hidden=(64,), losses='vs,focal', kinds='fixed,lct,nofilm', sam='both'),
+                      doc="The CPU miniature's grid (`LCT_CPU`): fixed, LCT and no-FiLM models, VS with and without SAM, Focal.")
+
+def lct_bench_argv(data:str, # a data spec, e.g. 'cifar10-bin:pos=automobile,neg=truck,beta=100,val=natural,path=DIR'
+                   *, out:str, # the bench CSV (one row per seed: the validation-chosen LCT model)
+                   rows:str, # the CSV of every (model, λ) row
+                   seeds:int=3, preset:str='lct_grid_cifar', hp:dict|None=None, # further `lct_grid` keywords / TrainSpec knobs
+                   device:str='auto') -> list[str]:
+    "Arguments of `imbal-nb` that run Table 2's grid on `data` (one fold, `seeds` seeds) with `preset`."
+    import json
+    return ['bench', '--data', data, '--methods', 'lct_grid', '--preset', preset, '--folds', '1', '--seeds', str(seeds),
+            '--hp', json.dumps({'lct_grid': {'log': rows, **(hp or {})}}), '--out', out, '--device', device, '--quiet']

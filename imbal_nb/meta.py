@@ -58,11 +58,20 @@ def unrolled_meta_grad(model:nn.Module, # the network θ (its parameters are not
                        lr_inner:float, # η₁
                        steps:int=1, # k unrolled inner steps
                        wrt_targets:bool=False, # also differentiate w.r.t. `yz`
+                       z_weight:float|None=None, # weight w of the Z mean in the inner loss (1−w)L(X₁) + wL(Z); None: the mean over X₁ ∪ Z
                       ) -> MetaGrad:
     "∇_Z L(X₂; θ⁽ᵏ⁾(Z)) by unrolling `steps` SGD steps on X₁ ∪ Z with `create_graph=True`."
     Z, yz = _prep(Z, yz, wrt_targets)
-    p = inner_update(model, dict(model.named_parameters()), torch.cat([X1, Z]), torch.cat([y1, yz]),
-                     loss_fn=loss_fn, lr=lr_inner, steps=steps, create_graph=True)
+    if z_weight is None:
+        p = inner_update(model, dict(model.named_parameters()), torch.cat([X1, Z]), torch.cat([y1, yz]),
+                         loss_fn=loss_fn, lr=lr_inner, steps=steps, create_graph=True)
+    else:
+        w = check_hp('z_weight', z_weight, lo=0, hi=1); p = dict(model.named_parameters())
+        for _ in range(steps):
+            l = w*loss_fn(functional_call(model, p, (Z,)), yz)
+            if len(X1) and w < 1: l = l + (1 - w)*loss_fn(functional_call(model, p, (X1,)), y1)
+            g = torch.autograd.grad(l, list(p.values()), create_graph=True)
+            p = {k: q - lr_inner*gi for (k, q), gi in zip(p.items(), g)}
     val = loss_fn(functional_call(model, p, (X2,)), y2)
     g = torch.autograd.grad(val, [Z, yz] if wrt_targets else [Z])
     return MetaGrad(g[0], g[1] if wrt_targets else None, None, val.item())
@@ -78,15 +87,18 @@ def meta_grad(model:nn.Module, # the network θ (its parameters are not changed)
               *, loss_fn:Callable, # `loss_fn(outputs, targets)` -> scalar
               lr_inner:float, # η₁
               wrt_targets:bool=False, # also differentiate w.r.t. `yz`
+              z_weight:float|None=None, # weight w of the Z mean in the inner loss (1−w)L(X₁) + wL(Z); None: the mean over X₁ ∪ Z
              ) -> MetaGrad:
     "One-step meta-gradient ∇_Z L(X₂; θ − η₁∇θL(X₁ ∪ Z)) plus ∇θ L(X₁ ∪ Z) for the model's own step."
     check_hp('lr_inner', lr_inner, lo=0)
     names, ps = zip(*[(k, p) for k, p in model.named_parameters()])
     n1, nz = len(X1), len(Z); n = n1 + nz
+    a1, az = (n1/n, nz/n) if z_weight is None else (1 - check_hp('z_weight', z_weight, lo=0, hi=1), z_weight)
+    if a1 == 0: n1 = 0
     Z, yz = _prep(Z, yz, wrt_targets)
-    l1 = loss_fn(model(X1), y1)*(n1/n) if n1 else None
+    l1 = loss_fn(model(X1), y1)*a1 if n1 else None
     g1 = torch.autograd.grad(l1, ps) if n1 else [torch.zeros_like(p) for p in ps]
-    lz = loss_fn(model(Z), yz)*(nz/n)
+    lz = loss_fn(model(Z), yz)*az
     gz = torch.autograd.grad(lz, ps, create_graph=True)
     g = [a + b.detach() for a, b in zip(g1, gz)]
     p2 = {k: (p.detach() - lr_inner*gi).requires_grad_(True) for k, p, gi in zip(names, ps, g)}

@@ -9,8 +9,9 @@ import torch
 from .core import _to_numpy
 
 # %% auto 0
-__all__ = ['average_precision', 'precision_at_recall', 'roc_auc', 'brier_score', 'max_f1', 'per_class_error', 'balanced_accuracy',
-           'balanced_error', 'g_mean', 'group_errors', 'deo', 'binary_report', 'score_run']
+__all__ = ['average_precision', 'precision_at_recall', 'roc_auc', 'brier_score', 'max_f1', 'max_balanced_accuracy',
+           'per_class_error', 'balanced_accuracy', 'balanced_error', 'g_mean', 'group_errors', 'deo', 'binary_report',
+           'score_run']
 
 # %% ../nbs/01_metrics.ipynb 5
 def _check_binary(y, s, *, name='s', both=True):
@@ -95,6 +96,16 @@ def max_f1(y, # binary labels (n,)
     return float(np.max(2 * tp / (2 * tp + fp + (tp[-1] - tp))))
 
 # %% ../nbs/01_metrics.ipynb 33
+def max_balanced_accuracy(y, # binary labels (n,)
+                          s, # positive-class scores (n,)
+                         ) -> float:
+    "Largest balanced accuracy ½(TPR + TNR) over all thresholds on `s` (Table 16 of the LCT paper)."
+    y, s = _check_binary(y, s)
+    *_, tp, fp = _pr_points(y, s)
+    P, N = tp[-1], fp[-1]
+    return float(max(.5, np.max(.5 * (tp / P + 1 - fp / N))))
+
+# %% ../nbs/01_metrics.ipynb 37
 def _check_pred(y, yhat, name='yhat'):
     "Validated integer `(y, yhat)` of the same length."
     y, yhat = _to_numpy(y), _to_numpy(yhat)
@@ -117,7 +128,7 @@ def per_class_error(y, # true labels (n,), integers 0..C-1
     n = np.bincount(y, minlength=C).astype(float); wrong = np.bincount(y, weights=(y != yhat), minlength=C)
     with np.errstate(invalid='ignore', divide='ignore'): return np.where(n > 0, wrong / n, np.nan)
 
-# %% ../nbs/01_metrics.ipynb 36
+# %% ../nbs/01_metrics.ipynb 40
 def balanced_accuracy(y, # true labels (n,)
                       yhat, # predicted labels (n,)
                      ) -> float:
@@ -138,7 +149,7 @@ def g_mean(y, # true labels (n,)
     e = per_class_error(y, yhat); rec = 1 - e[~np.isnan(e)]
     return float(np.prod(rec) ** (1 / len(rec)))
 
-# %% ../nbs/01_metrics.ipynb 42
+# %% ../nbs/01_metrics.ipynb 46
 def group_errors(y, # true labels (n,)
                  yhat, # predicted labels (n,)
                  g, # group labels (n,), integers 0..G-1
@@ -152,7 +163,7 @@ def group_errors(y, # true labels (n,)
     return np.stack([per_class_error(y[g == k], yhat[g == k], C) if (g == k).any() else np.full(C, np.nan)
                      for k in range(G)])
 
-# %% ../nbs/01_metrics.ipynb 45
+# %% ../nbs/01_metrics.ipynb 49
 def deo(y, # true labels (n,)
         yhat, # predicted labels (n,)
         g, # group labels (n,)
@@ -165,7 +176,7 @@ def deo(y, # true labels (n,)
         total += col.max() - col.min()
     return float(total)
 
-# %% ../nbs/01_metrics.ipynb 49
+# %% ../nbs/01_metrics.ipynb 53
 def binary_report(y, # binary labels (n,)
                   s, # positive-class probabilities (n,) in [0, 1]
                  ) -> dict:
@@ -177,7 +188,7 @@ def binary_report(y, # binary labels (n,)
     for r in (75, 50, 25, 99): out[f'p_at_r{r}'] = precision_at_recall(y, s, r / 100)
     return out
 
-# %% ../nbs/01_metrics.ipynb 53
+# %% ../nbs/01_metrics.ipynb 57
 def score_run(y, # true test labels (n,)
               probs, # predicted probabilities (n, C)
              ) -> dict:

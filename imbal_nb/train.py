@@ -334,6 +334,8 @@ def _select(self, ep):
     if s.select == 'every' and ((ep + 1) % s.keep_every == 0 or ep + 1 == s.epochs):
         self.hist.setdefault('snapshots', {})[ep] = copy.deepcopy(self.model.state_dict())
     if not (self.has_val or self.score_fn is not None): return
+    if not all(torch.isfinite(p).all() for p in self.model.parameters()):   # diverged: stop, keep the best finite epoch
+        self.hist.setdefault('diverged', ep); self.stop = True; self.hist['val'].append(float('nan')); return
     self.model.eval(); sc = self._score(); self.model.train(); self.hist['val'].append(sc[0])
     if self._better(sc):
         self.best, self.since, self.hist['best_epoch'] = sc, 0, ep
@@ -477,6 +479,7 @@ class Method:
     binary_only:bool=False # rejects more than two classes
     predict_params:dict=field(default_factory=dict) # predictor keywords read at prediction time (name -> default)
     smoke:dict=field(default_factory=dict) # tiny settings for the contract test and the GPU smoke run
+    tune_as:tuple|None=None # (method, f): `--tune` reuses `method`'s chosen configuration c per fold as the keywords f(c)
 
     def resolve(self, preset:Preset|None=None, **kw) -> tuple[TrainSpec, dict]:
         "Split keywords into protocol knobs and hyperparameters; fill defaults (preset first); validate all."
@@ -498,11 +501,12 @@ def register_method(name:str, # the name used by `imbal-nb bench --methods`
                     *hps:HP, # declared hyperparameters
                     spec:TrainSpec|None=None, # default training protocol (default `TrainSpec()`)
                     title:str|None=None, # display name (tables, estimator class names); default `name.upper()`
-                    binary_only:bool=False, predict_params:dict|None=None, smoke:dict|None=None):
+                    binary_only:bool=False, predict_params:dict|None=None, smoke:dict|None=None,
+                    tune_as:tuple|None=None): # (method, f): tuning reuses `method`'s choice c as keywords f(c)
     "Decorator registering `fn(split, spec, *, seed, **hp) -> predictor` under `name` with its declarations."
     def deco(fn):
         METHODS[name] = Method(name, fn, {h.name: h for h in hps}, spec or TrainSpec(), title or name.upper(),
-                               (fn.__doc__ or '').strip(), binary_only, dict(predict_params or {}), dict(smoke or {}))
+                               (fn.__doc__ or '').strip(), binary_only, dict(predict_params or {}), dict(smoke or {}), tune_as)
         fn.method_name = name; return fn
     return deco
 
@@ -536,9 +540,13 @@ def fit_method(name:str, # a registered method
     if not hasattr(out, 'predict_proba'): raise TypeError(f"method {name!r} returned {type(out).__name__}, not a predictor with predict_proba")
     return out
 
-def run_method(name:str, split, *, seed:int=0, preset:str|Preset|None=None, **kw) -> np.ndarray:
+def run_method(name:str, split, *, seed:int=0, preset:str|Preset|None=None,
+               info:dict|None=None, # filled with the predictor's `info` (e.g. EG's kept epoch), when it has one
+               **kw) -> np.ndarray:
     "Train method `name` on `split` and return its validated test probabilities `(n_test, C)`."
-    p = np.asarray(fit_method(name, split, seed=seed, preset=preset, **kw).predict_proba(split.Xte))
+    pred = fit_method(name, split, seed=seed, preset=preset, **kw)
+    if info is not None: info.update(getattr(pred, 'info', {}))
+    p = np.asarray(pred.predict_proba(split.Xte))
     if p.ndim != 2 or len(p) != len(split.Xte): raise RuntimeError(f"method {name!r} returned shape {p.shape}, expected ({len(split.Xte)}, C)")
     if not np.isfinite(p).all(): raise RuntimeError(f"method {name!r} returned NaN/inf probabilities")
     return p

@@ -6,7 +6,7 @@ Each pattern selects the slow cells whose source contains it (all slow cells whe
 run through `nbdev_test --flags slow` on a temporary copy of the notebook in nbs/ (deleted afterwards), so they see
 the same working directory and results/ folder as the notebook itself.
 """
-import json, subprocess, sys, time
+import json, os, subprocess, sys, time
 from pathlib import Path
 
 def main(nb, *patterns):
@@ -17,7 +17,7 @@ def main(nb, *patterns):
         keep.append(c)
     n = sum(''.join(c['source']).lstrip().startswith('#| slow') for c in keep)
     if patterns and n == 0: sys.exit(f"run_slow: no slow cell of {nb} matches {patterns}")
-    d['cells'] = keep; tmp = nb.with_name(f'_slow_{nb.name}'); tmp.write_text(json.dumps(d))
+    d['cells'] = keep; tmp = nb.with_name(f"_slow_{os.getpid()}_{nb.name}"); tmp.write_text(json.dumps(d))
     t0 = time.time()
     try: r = subprocess.run([str(Path(sys.executable).parent/'nbdev_test'), '--path', tmp.name, '--flags', 'slow', '--do_print'], cwd=nb.parent)
     finally: tmp.unlink()
