@@ -375,9 +375,10 @@ def _stackable(method, spec, hp):
             and not spec.weight_decay and spec.clip is None and spec.metric in ('auto', 'ap') and spec.select in ('best', 'last')
             and spec.schedule == 'none' and not spec.warmup and not spec.patience)
 
-def _choice(proba_va, yva, key_extra=0.):
+def _choice(proba_va, yva):
+    "Selection key of a one-by-one fit: (validation AP, 0); the stacked path's second entry is the mean validation AP."
     from imbal_nb.metrics import average_precision
-    return (average_precision(yva, proba_va[:, 1]), key_extra)
+    return (average_precision(yva, proba_va[:, 1]), 0.)
 
 # %% ../nbs/07_baselines.ipynb 65
 def _tune_stacked(folds, method, space, spec, seed):
