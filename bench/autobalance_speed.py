@@ -8,7 +8,7 @@ a rotated order), on digits-LT rho=100 with the MLP [64]:
     Adam full batch, 150 + 150 epochs; standard run = LA under that protocol);
   * one hypergradient (authors' settings) against one training step at the same weights.
 Ratios are medians over repetitions of the per-repetition ratio (both runs of a ratio are in the same repetition).
-Writes results/autobalance_speed.json. Usage: OMP_NUM_THREADS=1 python bench/autobalance_speed.py [--reps 3]"""
+Writes results/autobalance_speed.json. Usage: OMP_NUM_THREADS=1 python bench/autobalance_speed.py [--reps 9]"""
 import argparse, platform, time
 import numpy as np, torch
 from imbal_nb.core import init_threads, set_seed, class_counts, save_results
@@ -35,7 +35,7 @@ def timed(f):
     t0 = time.perf_counter(); f(); return time.perf_counter() - t0
 
 if __name__ == '__main__':
-    ap = argparse.ArgumentParser(); ap.add_argument('--reps', type=int, default=5); a = ap.parse_args()
+    ap = argparse.ArgumentParser(); ap.add_argument('--reps', type=int, default=9); a = ap.parse_args()
     init_threads(); load_methods(); sp = digits_long_tailed(rho=100, seed=0)
     if 'ab_digits_lt_legacy_la' not in PRESETS: Preset('ab_digits_lt_legacy_la', 'la', AUTOBALANCE_DIGITS_LEGACY.spec)
     runs = {'standard': lambda: run_method('la', sp, seed=0, preset='ab_digits_lt_la'),

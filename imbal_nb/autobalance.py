@@ -248,7 +248,7 @@ def worst_case_shift(model:nn.Module, # any module giving (n, C) logits
     d = d / d.flatten(1).norm(dim=1).clamp_min(1e-12).view(shape)
     return x + eps.view(shape)*d.detach()
 
-# %% ../nbs/13_autobalance.ipynb 54
+# %% ../nbs/13_autobalance.ipynb 55
 def _long(a, device): return None if a is None else torch.as_tensor(np.asarray(a, dtype=np.int64), device=device)
 
 def crit_loss(crit:Callable, # `crit(logits, y, g)`, e.g. an `AutoBalanceLoss`
@@ -260,13 +260,13 @@ def crit_loss(crit:Callable, # `crit(logits, y, g)`, e.g. an `AutoBalanceLoss`
         x = ball_augment(x, eps) if aug == 'ball' else worst_case_shift(model, x, y, eps)
     return crit(model(x), y, g)
 
-# %% ../nbs/13_autobalance.ipynb 56
+# %% ../nbs/13_autobalance.ipynb 57
 def cell_counts(y, g=None, *, n_classes:int, n_groups:int=1) -> np.ndarray:
     "Samples per (group, class) cell, shape `(G, C)`."
     g = np.zeros_like(y) if g is None else np.asarray(g)
     return np.bincount(g*n_classes + np.asarray(y), minlength=n_groups*n_classes).reshape(n_groups, n_classes)
 
-# %% ../nbs/13_autobalance.ipynb 59
+# %% ../nbs/13_autobalance.ipynb 60
 class CritStep(Step):
     "Lower level: `crit_loss(crit, model, xb, yb, gb)` and `tr.backward`; groups follow `tr.batch`, `transform` augments the batch."
     def __init__(self, crit:Callable, # `crit(logits, y, g)`, e.g. an `AutoBalanceLoss`
@@ -283,8 +283,8 @@ class CritStep(Step):
     def __call__(self, tr, xb, yb):
         t0 = time.perf_counter()
         self.gb = None if self.g is None else self.g if tr.batch is None else self.g[torch.as_tensor(tr.batch, device=tr.device)]
-        self.xb, self.yb = (xb if self.transform is None else self.transform(xb)), yb
-        with tr.autocast(): loss = crit_loss(self.crit, tr.model, self.xb, yb, self.gb)
+        xb = xb if self.transform is None else self.transform(xb)
+        with tr.autocast(): loss = crit_loss(self.crit, tr.model, xb, yb, self.gb)
         tr.backward(loss); tr.hist['n_train'] += 1; tr.hist['t_train'] += time.perf_counter() - t0
         return loss
 
@@ -295,7 +295,7 @@ class CritStep(Step):
             i = torch.as_tensor(idx, device=tr.device); x, y, g = tr.X[i], tr.y[i], None if self.g is None else self.g[i]
         return crit_loss(self.crit, tr.model, x if self.transform is None else self.transform(x), y, g)
 
-# %% ../nbs/13_autobalance.ipynb 63
+# %% ../nbs/13_autobalance.ipynb 64
 class HyperStep(Callback):
     "α-step by the Neumann IFT hypergradient every `hyper_every` θ-steps from epoch `search_warmup` on (the authors' schedule by default)."
     order = 1
@@ -337,7 +337,7 @@ class HyperStep(Callback):
         if self.hwarm: f *= min(1., max(0., (tr.epoch - self.warmup + 1) / self.hwarm))
         for g in self.opt.param_groups: g['lr'] = self.lr * f
 
-# %% ../nbs/13_autobalance.ipynb 65
+# %% ../nbs/13_autobalance.ipynb 66
 def _draws(rng, n, bs, k):
     "k index arrays of size min(bs, n) (None: everything, when one batch holds it all)."
     bs = min(bs or n, n)
@@ -378,7 +378,7 @@ def after_step(self, tr):
         self.opt.step()
     h['t_hyper'] += time.perf_counter() - t0
 
-# %% ../nbs/13_autobalance.ipynb 67
+# %% ../nbs/13_autobalance.ipynb 68
 class AlphaLog(Callback):
     "After each epoch: α's `values()` in `tr.hist['values']`; with data, the upper objective in `tr.hist['upper']` and the best α."
     order = 2
@@ -406,7 +406,7 @@ class AlphaLog(Callback):
         if tr.epoch >= self.warmup - 1 and h['upper'][-1] <= min(h['upper'][w:]):
             h['best_hparams'], h['best_alpha_epoch'] = [a.detach().clone() for a in self.crit.hparams()], tr.epoch
 
-# %% ../nbs/13_autobalance.ipynb 69
+# %% ../nbs/13_autobalance.ipynb 70
 _HYPER = ('hyper_lr', 'hyper_every', 'hyper_batches', 'hyper_optimizer', 'hyper_momentum', 'hyper_wd', 'hyper_warmup', 'hyper_coast', 'K', 'eta', 'upper', 'lam')
 
 def bilevel_train(model:nn.Module, # trained in place
@@ -432,7 +432,7 @@ def bilevel_train(model:nn.Module, # trained in place
     cbs.append(AlphaLog(crit, X_val, y_val, g_val, search_warmup=search_warmup, **{k: hyper[k] for k in ('upper', 'lam') if k in hyper}))
     return Trainer(model, spec, step=step, callbacks=[*cbs, *callbacks], score=score, seed=seed).fit(X, y)
 
-# %% ../nbs/13_autobalance.ipynb 80
+# %% ../nbs/13_autobalance.ipynb 81
 class AutoBalancePredictor(ModelPredictor):
     "The retrained model: `predict_proba(X)`; `.crit` the frozen searched loss, `.info` the histories and which α was used."
     def __init__(self, model:nn.Module, crit:AutoBalanceLoss, info:dict): super().__init__(model); self.crit, self.info = crit, info
@@ -442,7 +442,7 @@ def _bacc_score(X_val, y_val):
     "`score(trainer)`: balanced accuracy of the model on `(X_val, y_val)` (ties: the earliest epoch)."
     y_val = np.asarray(y_val); return lambda tr: balanced_accuracy(y_val, predict_proba(tr.model, X_val).argmax(1))
 
-# %% ../nbs/13_autobalance.ipynb 82
+# %% ../nbs/13_autobalance.ipynb 83
 VALS = ('split', 'valid', 'given')
 
 def _with(spec, epochs=None, milestones=None):
@@ -501,7 +501,7 @@ def autobalance_fit(model_fn:Callable, # `model_fn() -> nn.Module`, a fresh mode
     return AutoBalancePredictor(model, final, dict(hist=hist, hist_retrain=hist_re, alpha=used, alpha_epoch=ep, alpha_dist=dist,
                                                    n_hyper=hist.get('n_hyper', 0), n_nonfinite=hist.get('n_nonfinite', 0), val=val, n_search_val=len(ys)))
 
-# %% ../nbs/13_autobalance.ipynb 86
+# %% ../nbs/13_autobalance.ipynb 87
 class CropFlip:
     "Random crop (zero padding `pad`) and horizontal flip per image, on the batch's device; flattened rows are viewed as `shape`."
     def __init__(self, shape=(3, 32, 32), # (channels, H, W) of a flattened row
@@ -518,8 +518,8 @@ class CropFlip:
         return out.reshape(n, -1) if flat else out
     def __repr__(self): return f"CropFlip({self.shape}, pad={self.pad})"
 
-# %% ../nbs/13_autobalance.ipynb 88
-def _epochs_list(name, v): return None if v is None else (tuple() if len(v) == 0 else widths(name, v))
+# %% ../nbs/13_autobalance.ipynb 89
+def _epochs_list(name, v): return None if v is None else widths(name, v)
 def _not_callable(name, v): raise ValueError(f"{name} must be callable or None, got {type(v).__name__}")
 
 AB_HPS = (*MLP_HPS,
@@ -553,7 +553,7 @@ AB_HPS = (*MLP_HPS,
     HP('best_alpha', False, 'retrain with the α of the lowest validation objective (warns when that is α₀) instead of the last α', flag),
     HP('transform', None, 'batch augmentation `transform(x) -> x` (e.g. `CropFlip`)', lambda n, v: v if v is None or callable(v) else _not_callable(n, v)))
 
-# %% ../nbs/13_autobalance.ipynb 91
+# %% ../nbs/13_autobalance.ipynb 92
 _PAPER_SGD = dict(optimizer='sgd', lr=0.1, momentum=0.9, weight_decay=1e-4, schedule='multistep', lr_decay=0.1, select='last')
 _AUTHORS_RETRAIN = dict(retrain_epochs=200, retrain_milestones=(160, 180))
 AUTOBALANCE_DIGITS = Preset('autobalance_digits_lt', 'autobalance',
@@ -585,7 +585,7 @@ for _m in ('ce', 'la', 'ldam'):          # the baselines of each table under the
     Preset(f'ab_cifar10_lt_{_m}', _m, _CIFAR_SPEC, hp=dict(arch='resnet32'), doc=f"AutoBalance Table 1 baseline {_m} (CIFAR10-LT protocol)")
     Preset(f'ab_digits_lt_{_m}', _m, AUTOBALANCE_DIGITS.spec, doc=f"AutoBalance Table 1 baseline {_m} (digits-LT protocol)")
 
-# %% ../nbs/13_autobalance.ipynb 93
+# %% ../nbs/13_autobalance.ipynb 94
 @register_method('autobalance', *AB_HPS, spec=AUTOBALANCE_DIGITS.spec.replace(warmup=0), title='AutoBalance',
                  smoke=dict(epochs=4, warmup=0, hidden=(8,), search_warmup=1, hyper_every=2, hyper_batches=2))
 def autobalance(split, spec, *, seed=0, groups=False, arch='mlp', hidden=(64,), dropout=0., **hp):
@@ -594,7 +594,7 @@ def autobalance(split, spec, *, seed=0, groups=False, arch='mlp', hidden=(64,), 
     return autobalance_fit(lambda: make_model(split, arch=arch, hidden=hidden, dropout=dropout), split.Xtr, split.ytr, g=g,
                            X_val=split.Xva, y_val=split.yva, g_val=gv, spec=spec, seed=seed, **hp)
 
-# %% ../nbs/13_autobalance.ipynb 99
+# %% ../nbs/13_autobalance.ipynb 100
 class GroupDROStep(Step):
     "Online GroupDRO: exponentiated-gradient weights `q` over cells, loss Σ_c q_c L_c."
     def __init__(self, cells, # cell index of every training sample (n,)

@@ -632,6 +632,8 @@ def dvaan_table(splits:list, # `Split`s; run i uses training seed `seeds[i]`
     seeds = list(range(len(splits))) if seeds is None else list(seeds)
     if len(seeds) != len(splits): raise ValueError(f"need one seed per split, got {len(seeds)} seeds for {len(splits)} splits")
     preset = PRESETS[preset] if isinstance(preset, str) else preset
+    known = set(SPEC_FIELDS).union(*(get_method(ALIASES.get(lab, (lab,))[0]).hps for lab in methods))
+    if bad := sorted(set(kw) - known): raise ValueError(f"no method of {list(methods)} takes {bad}")   # a typo is an error, not ignored
     plan = {lab: _resolve(lab, preset, kw if ALIASES.get(lab, (lab,))[0] in VARIANTS else {**kw, **(ref_kw or {})}) for lab in methods}
     rows, hists = [], []
     for i, (sp, seed) in enumerate(zip(splits, seeds)):

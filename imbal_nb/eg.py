@@ -57,7 +57,7 @@ class EGStep(Step):
                  val_batch:int|None=None, # rows of X₂ drawn per batch (None: all)
                  val_stratified:bool=False, # draw X₂ batches stratified (every batch holds positives)
                  z_weight:float|None=None, # weight of Z in the inner loss (None: Algorithm 1's mean over X₁ ∪ Z; 1: eq. 1)
-                 theta_update:str='adam', # 'adam': the trainer's optimizer steps θ (ours); 'step': θ ← θ'(Z) (Algorithm 1)
+                 theta_update:str='step', # 'step': θ ← θ'(Z) (Algorithm 1); 'adam': the trainer's optimizer steps θ (ours)
                  keep_start:bool=False): # the starting model (epoch −1) is a candidate of select='best' (the fallback)
         if theta_update not in ('adam', 'step'): raise ValueError(f"theta_update must be 'adam' or 'step', got {theta_update!r}")
         if theta_update == 'step' and inner_steps > 1: raise ValueError("theta_update='step' takes the one differentiated step: inner_steps must be 1")
